@@ -1,0 +1,90 @@
+import Curation
+import Yams
+
+/// A manifest file: what data exists (sources) and how training phases mix it. Loading checks
+/// the file strictly (unknown keys, wrong types, duplicates and dangling source names are errors
+/// with file:line:column); whether the paths exist is checked separately by `validatePaths()`,
+/// because a manifest is also read on machines that do not hold the data.
+public struct Manifest: Sendable, Equatable {
+    /// The file as named in messages.
+    public var path: String
+    public var name: String
+    public var description: String
+    public var sources: [ManifestSource]
+    public var phases: [ManifestPhase]
+
+    public init(path: String, name: String, description: String = "", sources: [ManifestSource],
+                phases: [ManifestPhase] = []) {
+        self.path = path
+        self.name = name
+        self.description = description
+        self.sources = sources
+        self.phases = phases
+    }
+
+    /// The sources in the form ingest consumes, in manifest order.
+    public var sourceSpecs: [SourceSpec] { sources.map(\.spec) }
+
+    public func source(named name: String) -> ManifestSource? {
+        sources.first { $0.name == name }
+    }
+
+    public func phase(named name: String) -> ManifestPhase? {
+        phases.first { $0.name == name }
+    }
+
+    static let keys = ["name", "description", "sources", "phases"]
+
+    /// Reads and checks the manifest at `path`. Relative source paths resolve against the folder
+    /// holding the file. `displayPath` names the file in messages (default: `path`).
+    public static func load(path: String, displayPath: String? = nil) throws(ConfigError) -> Manifest {
+        let shown = displayPath ?? path
+        let root = try YAMLDocument.load(path: path, displayPath: shown)
+        return try parse(root, file: shown, directory: ConfigPaths.directory(of: path))
+    }
+
+    /// Reads manifest text as if it were the file `path` (for messages and relative paths).
+    public static func parse(yaml: String, path: String) throws(ConfigError) -> Manifest {
+        let root = try YAMLDocument.compose(yaml, file: path)
+        return try parse(root, file: path, directory: ConfigPaths.directory(of: path))
+    }
+
+    static func parse(_ root: Node, file: String, directory: String) throws(ConfigError) -> Manifest {
+        let top = try YAMLMapping(root, file: file, context: "the manifest", allowed: keys)
+        let name = try top.string("name")
+        let description = try top.optionalString("description") ?? ""
+
+        guard let sourceNodes = try top.optionalList("sources") else { throw top.missing("sources") }
+        guard !sourceNodes.isEmpty else { throw top.invalid("sources", mustBe: "a non-empty list of sources") }
+        var sources: [ManifestSource] = []
+        var sourceLines: [String: Int] = [:]
+        for (index, node) in sourceNodes.enumerated() {
+            let source = try ManifestSource(node, index: index, file: file, directory: directory)
+            if let first = sourceLines[source.name] {
+                throw ConfigError(file: file, location: YAMLMapping.location(of: nameNode(node) ?? node),
+                                  message: "duplicate source name '\(source.name)' (first declared at line \(first))")
+            }
+            sourceLines[source.name] = source.line
+            sources.append(source)
+        }
+
+        var phases: [ManifestPhase] = []
+        var phaseLines: [String: Int] = [:]
+        let declared = Set(sources.map(\.name))
+        for (index, node) in (try top.optionalList("phases") ?? []).enumerated() {
+            let phase = try ManifestPhase(node, index: index, file: file, sources: declared)
+            if let first = phaseLines[phase.name] {
+                throw ConfigError(file: file, location: YAMLMapping.location(of: nameNode(node) ?? node),
+                                  message: "duplicate phase name '\(phase.name)' (first declared at line \(first))")
+            }
+            phaseLines[phase.name] = phase.line
+            phases.append(phase)
+        }
+        return Manifest(path: file, name: name, description: description, sources: sources, phases: phases)
+    }
+
+    /// The value node of an entry's `name`, so a duplicate is reported on the name itself.
+    private static func nameNode(_ node: Node) -> Node? {
+        node.mapping?["name"]
+    }
+}

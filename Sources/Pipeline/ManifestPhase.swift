@@ -1,0 +1,77 @@
+import Yams
+
+/// What a training phase is for; decides how later stages pack and weight its data.
+public enum PhaseKind: String, Sendable, CaseIterable, Codable {
+    case pretrain
+    case sft
+    case preference
+}
+
+/// One phase of the training recipe: which sources it draws from and how much.
+public struct ManifestPhase: Sendable, Equatable {
+    /// Unique name; becomes the phase's folder name for packed shards.
+    public var name: String
+    public var kind: PhaseKind
+    /// Token budget of the phase; nil when the manifest leaves it to the pipeline.
+    public var tokens: Int?
+    /// Relative sampling weight per source name (all positive, all declared sources). Empty when
+    /// the manifest gives none; the packing stage decides what that means.
+    public var weights: [String: Double]
+    /// How many times each named source may be repeated within the phase (positive).
+    public var epochs: [String: Double]
+    public var description: String
+    /// Line of the phase's entry in the manifest.
+    public var line: Int
+
+    public init(name: String, kind: PhaseKind = .pretrain, tokens: Int? = nil, weights: [String: Double] = [:],
+                epochs: [String: Double] = [:], description: String = "", line: Int = 0) {
+        self.name = name
+        self.kind = kind
+        self.tokens = tokens
+        self.weights = weights
+        self.epochs = epochs
+        self.description = description
+        self.line = line
+    }
+
+    static let keys = ["name", "kind", "tokens", "weights", "epochs", "description"]
+
+    /// Reads the `index`th entry (0-based) of `phases:`; source names must be in `sources`.
+    init(_ node: Node, index: Int, file: String, sources: Set<String>) throws(ConfigError) {
+        let context = ConfigNames.peekName(node).map { "phase '\($0)'" } ?? "phase #\(index + 1)"
+        let entry = try YAMLMapping(node, file: file, context: context, allowed: Self.keys)
+        let name = try ConfigNames.checked(entry, key: "name")
+        let tokens = try entry.optionalTokenCount("tokens")
+        if tokens == 0 { throw entry.invalid("tokens", mustBe: "a positive token count") }
+        self.init(name: name,
+                  kind: try entry.optionalChoice("kind", as: PhaseKind.self) ?? .pretrain,
+                  tokens: tokens,
+                  weights: try Self.sourceMap("weights", in: entry, sources: sources),
+                  epochs: try Self.sourceMap("epochs", in: entry, sources: sources),
+                  description: try entry.optionalString("description") ?? "",
+                  line: entry.location.line)
+    }
+
+    /// A map from declared source names to positive numbers; an unknown name is reported where it
+    /// is written, since it is most often a typo or a source renamed without updating the phase.
+    private static func sourceMap(_ key: String, in entry: YAMLMapping,
+                                  sources: Set<String>) throws(ConfigError) -> [String: Double] {
+        var result: [String: Double] = [:]
+        for item in try entry.optionalNumberMap(key) ?? [] {
+            guard sources.contains(item.name) else {
+                var message = "key '\(key)' in \(entry.context) names unknown source '\(item.name)'"
+                if let guess = YAMLMapping.closest(to: item.name, among: sources.sorted()) {
+                    message += "; did you mean '\(guess)'?"
+                }
+                message += " (declared sources: \(sources.sorted().joined(separator: ", ")))"
+                throw entry.error(at: item.location, message)
+            }
+            guard item.value > 0 else {
+                throw entry.error(at: item.location,
+                                  "'\(item.name)' in key '\(key)' of \(entry.context) must be a positive number, got '\(item.text)'")
+            }
+            result[item.name] = item.value
+        }
+        return result
+    }
+}

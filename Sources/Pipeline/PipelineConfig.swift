@@ -1,0 +1,86 @@
+import Curation
+import Foundation
+import Yams
+
+/// A pipeline file: what to do with a manifest's data. Stage sections not yet implemented are
+/// accepted as mappings and kept raw in `reserved`, so files written for later stages already
+/// load today while a misspelt top-level key is still an error.
+///
+/// Not `Sendable`: Yams' nodes hold tags that resolve lazily. Later stages read their typed
+/// settings out of `reserved` once, on the loading thread.
+public struct PipelineConfig {
+    /// The file as named in messages.
+    public var path: String
+    public var name: String
+    public var description: String
+    /// The manifest as named in messages: the `manifest` key joined onto the pipeline's folder.
+    public var manifestPath: String
+    /// Absolute output root of the run (default: `shards/<name>` under the working directory).
+    public var output: String
+    public var ingest: IngestConfig
+    /// Worker processes or threads on this machine; independent of `ingest.tasks` so that outputs
+    /// do not depend on it.
+    public var workers: Int
+    /// Sections for later stages, by key, as written. Each is a mapping.
+    public var reserved: [String: Node]
+
+    /// Top-level sections later stages will define; accepted now as opaque mappings.
+    public static let reservedSections = ["dedup", "filters", "tokenizer", "pack", "model", "schedule"]
+
+    static let keys = ["name", "description", "manifest", "output", "ingest", "workers"] + reservedSections
+
+    public init(path: String, name: String, description: String = "", manifestPath: String, output: String,
+                ingest: IngestConfig = IngestConfig(), workers: Int, reserved: [String: Node] = [:]) {
+        self.path = path
+        self.name = name
+        self.description = description
+        self.manifestPath = manifestPath
+        self.output = output
+        self.ingest = ingest
+        self.workers = workers
+        self.reserved = reserved
+    }
+
+    /// Reads and checks the pipeline file at `path` (the manifest it names is not read).
+    public static func load(path: String) throws(ConfigError) -> PipelineConfig {
+        try parse(YAMLDocument.load(path: path), file: path)
+    }
+
+    /// Reads pipeline text as if it were the file `path` (for messages and relative paths).
+    public static func parse(yaml: String, path: String) throws(ConfigError) -> PipelineConfig {
+        try parse(YAMLDocument.compose(yaml, file: path), file: path)
+    }
+
+    /// Reads the pipeline, the manifest it names, and checks the manifest's paths on this machine.
+    /// `notes` lists skipped optional paths; used by `plm validate` and before every run.
+    public static func loadWithManifest(
+        path: String
+    ) throws(ConfigError) -> (pipeline: PipelineConfig, manifest: Manifest, notes: [String]) {
+        let pipeline = try load(path: path)
+        let manifest = try Manifest.load(path: pipeline.manifestPath)
+        let notes = try manifest.validatePaths()
+        return (pipeline, manifest, notes)
+    }
+
+    static func parse(_ root: Node, file: String) throws(ConfigError) -> PipelineConfig {
+        let top = try YAMLMapping(root, file: file, context: "the pipeline", allowed: keys)
+        let name = try ConfigNames.checked(top, key: "name")
+        let manifest = try top.string("manifest")
+        let output = try top.optionalString("output") ?? "shards/\(name)"
+        let ingest = try IngestConfig(
+            section: top.optionalMapping("ingest", context: "section 'ingest'", allowed: IngestConfig.yamlKeys))
+        let workers = try top.optionalInt("workers", atLeast: 1) ?? ProcessInfo.processInfo.activeProcessorCount
+
+        var reserved: [String: Node] = [:]
+        for key in reservedSections {
+            guard let node = top.node(key) else { continue }
+            guard case .mapping = node else { throw top.invalid(key, mustBe: "a mapping") }
+            reserved[key] = node
+        }
+        return PipelineConfig(
+            path: file, name: name, description: try top.optionalString("description") ?? "",
+            // Relative to the pipeline file, so `plm run pipelines/x.yaml` works from any folder.
+            manifestPath: ConfigPaths.join(ConfigPaths.directory(of: file), manifest),
+            output: ConfigPaths.absolute(output), ingest: ingest, workers: workers, reserved: reserved)
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plm-bench",
+        abstract: "Measure each stage beside its reference, in the same run. Timings are printed, never asserted.",
+        subcommands: [IngestBenchmark.self])
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct PLM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plm",
+        abstract: "Turn local open-source corpora into LLM training data, and prove each phase trains a model.",
+        discussion: """
+            A manifest (manifests/*.yaml) says what data exists; a pipeline (pipelines/*.yaml) says what to do
+            with it. Every stage writes its own folder under the run's output root (shards/<pipeline> by
+            default), split into tasks that can be resumed or run on a cluster.
+            """,
+        subcommands: [RunCommand.self, ValidateCommand.self, IngestCommand.self, InspectCommand.self,
+                      StatsCommand.self, EnvCommand.self])
+}

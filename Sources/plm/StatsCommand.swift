@@ -1,0 +1,57 @@
+import ArgumentParser
+import CorpusIO
+import Curation
+import Foundation
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Print the counters of a run, per stage and source.")
+
+    @Argument(help: "A run's output root, e.g. shards/local.")
+    var runDirectory: String
+
+    func validate() throws {
+        guard FileSystem.isDirectory(runDirectory + "/stats") else {
+            throw ValidationError("\(runDirectory): no stats/ folder; is this a run's output root?")
+        }
+    }
+
+    func run() throws {
+        for stage in FileSystem.list(runDirectory + "/stats") {
+            let layout = StageLayout(root: runDirectory, stage: stage)
+            let tasks = try layout.allStats()
+            guard let first = tasks.first else { continue }
+            var sources: [String: SourceStats] = [:]
+            for task in tasks { for (name, counts) in task.sources { sources[name, default: SourceStats()].add(counts) } }
+            let seconds = tasks.reduce(0) { $0 + $1.seconds }
+            print("\(stage): \(tasks.count)/\(first.tasks) tasks complete, \(format(seconds)) s of task time")
+            print(StatsTable.render(sources))
+        }
+    }
+
+    private func format(_ value: Double) -> String { String(format: "%.1f", value) }
+}
+
+/// A fixed-width table of per-source counters, with a total row.
+enum StatsTable {
+    static func render(_ sources: [String: SourceStats]) -> String {
+        var total = SourceStats()
+        for counts in sources.values { total.add(counts) }
+        let rows = sources.keys.sorted().map { ($0, sources[$0]!) } + [("total", total)]
+        var lines = [pad("source", 20) + pad("files", 9) + pad("documents", 11) + pad("input MB", 10)
+                     + pad("text MB", 10) + "skipped"]
+        for (name, counts) in rows {
+            let skipped = counts.skipped.keys.sorted().map { "\($0) \(counts.skipped[$0]!)" }.joined(separator: ", ")
+            lines.append(pad(name, 20) + pad(String(counts.files), 9) + pad(String(counts.documents), 11)
+                         + pad(megabytes(counts.inputBytes), 10) + pad(megabytes(counts.textBytes), 10)
+                         + (skipped.isEmpty ? "-" : skipped))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+
+    private static func megabytes(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1e6) }
+}
