@@ -1,3 +1,4 @@
+import CorpusIO
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -56,17 +57,9 @@ enum ConfigPaths {
         path.contains { $0 == "*" || $0 == "?" || $0 == "[" }
     }
 
-    /// The entries a glob pattern matches, sorted; `*`, `?` and `[...]` match within one component.
-    static func expand(_ pattern: String) -> [String] {
-        var result = glob_t()
-        defer { globfree(&result) }
-        guard glob(pattern, 0, nil, &result) == 0 else { return [] }
-        var matches: [String] = []
-        for index in 0..<Int(result.gl_pathc) {
-            if let cString = result.gl_pathv[index] { matches.append(String(cString: cString)) }
-        }
-        return matches.sorted()
-    }
+    /// The entries a glob pattern matches, sorted: the walker's own expansion, so validation and
+    /// ingest can never disagree about what a pattern names.
+    static func expand(_ pattern: String) -> [String] { FileWalker.expand(pattern) }
 
     /// Whether a plain path names an existing file or folder (following symlinks).
     static func exists(_ path: String) -> Bool {

@@ -31,7 +31,10 @@ public enum IngestRunner {
             throw ExecutorError(message: "--task \(task) is outside 0..<\(config.tasks)")
         }
         let plan = IngestPlan(sources: manifest.sourceSpecs)
-        for note in plan.notes { say("note: \(note)") }
+        // Links to files or folders already read are routine in /usr/share/doc: count them, list the rest.
+        let duplicates = plan.notes.filter { $0.contains(": duplicate_link ") }
+        for note in plan.notes where !note.contains(": duplicate_link ") { say("note: \(note)") }
+        if !duplicates.isEmpty { say("note: \(duplicates.count) paths skipped as links to files or folders already read") }
         let workers = max(1, options.workers ?? pipeline.workers)
         let only = options.task.map { [$0] }
         let share = only.map { plan.inputs(task: $0[0], of: config.tasks) } ?? plan.inputs
