@@ -1,6 +1,15 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// The MinHash kernel is built a second time for Haswell-class x86 CPUs (AVX2) and chosen at run time;
+// elsewhere the portable kernel in Curation runs. The manifest is compiled for the build host, so
+// this check picks the flag for the machine that builds.
+#if arch(x86_64)
+let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let avx2Flags: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "plm",
     platforms: [.macOS(.v15)],
@@ -12,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // MARK: C libraries (system library targets: module map + shim header, nothing else)
@@ -23,8 +33,13 @@ let package = Package(
         // MARK: Library modules, along the data flow
         // The only Swift code that touches libzstd, libarchive and xxhash.
         .target(name: "CorpusIO", dependencies: ["CZstd", "CArchive", "CXXHash"]),
-        // Documents, ingest, statistics (later: dedup, filters).
-        .target(name: "Curation", dependencies: ["CorpusIO"]),
+        // The MinHash permutation kernel for AVX2 CPUs (called only after a CPU check).
+        .target(name: "MinHashAVX2", swiftSettings: avx2Flags),
+        // Documents, ingest, dedup, statistics (later: filters).
+        .target(name: "Curation", dependencies: [
+            "CorpusIO", "MinHashAVX2",
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
         // The PLM model and trainer; for now the BLAS wrapper (only importer of CBLAS).
         .target(name: "PLMModel", dependencies: ["CBLAS"]),
         // Manifest + pipeline YAML (strict), runner, executors.
@@ -45,7 +60,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "CorpusIOTests", dependencies: ["CorpusIO"]),
-        .testTarget(name: "CurationTests", dependencies: ["Curation", "CorpusIO"]),
+        .testTarget(name: "CurationTests", dependencies: ["Curation", "CorpusIO"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Curation", "CorpusIO", "PLMModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -55,3 +55,23 @@ public enum XXHash {
         return copy.withUTF8 { xxh3_128(UnsafeRawBufferPointer($0)) }
     }
 }
+
+/// Streaming XXH3-64 over data that arrives in pieces (checksums of files read in chunks).
+/// Owns one `XXH3_state_t`.
+public final class XXH3Stream {
+    private let state: OpaquePointer
+
+    public init() {
+        state = XXH3_createState()
+        XXH3_64bits_reset(state)
+    }
+
+    deinit { XXH3_freeState(state) }
+
+    public func update(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        XXH3_64bits_update(state, bytes.baseAddress, bytes.count)
+    }
+
+    public var digest: UInt64 { XXH3_64bits_digest(state) }
+}

@@ -10,14 +10,32 @@ public struct SourceStats: Codable, Sendable, Equatable {
     public var textBytes = 0
     /// Inputs skipped, by reason (`SkipReason` raw values).
     public var skipped: [String: Int] = [:]
+    /// Text bytes of the skipped documents, by reason, where a stage knows them (dedup).
+    public var skippedBytes: [String: Int] = [:]
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case files, documents, inputBytes = "input_bytes", textBytes = "text_bytes", skipped
+        case skippedBytes = "skipped_bytes"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        files = try container.decode(Int.self, forKey: .files)
+        documents = try container.decode(Int.self, forKey: .documents)
+        inputBytes = try container.decode(Int.self, forKey: .inputBytes)
+        textBytes = try container.decode(Int.self, forKey: .textBytes)
+        skipped = try container.decode([String: Int].self, forKey: .skipped)
+        skippedBytes = try container.decodeIfPresent([String: Int].self, forKey: .skippedBytes) ?? [:]
     }
 
     public mutating func count(_ reason: SkipReason) { skipped[reason.rawValue, default: 0] += 1 }
+
+    public mutating func count(_ reason: SkipReason, bytes: Int) {
+        skipped[reason.rawValue, default: 0] += 1
+        skippedBytes[reason.rawValue, default: 0] += bytes
+    }
 
     public mutating func add(_ other: SourceStats) {
         files += other.files
@@ -25,6 +43,7 @@ public struct SourceStats: Codable, Sendable, Equatable {
         inputBytes += other.inputBytes
         textBytes += other.textBytes
         skipped.merge(other.skipped, uniquingKeysWith: +)
+        skippedBytes.merge(other.skippedBytes, uniquingKeysWith: +)
     }
 }
 

@@ -1,4 +1,4 @@
-/// Why an input (file, member, stream or record) produced no document. Counted per source in each
+/// Why an input (file, member, stream or record) produced no document, or a stage dropped one. Counted per source in each
 /// task's stats and logged with the file and offset.
 public enum SkipReason: String, Sendable, CaseIterable, Codable, Comparable, Error {
     /// NUL bytes, or mostly invalid UTF-8.
@@ -21,6 +21,10 @@ public enum SkipReason: String, Sendable, CaseIterable, Codable, Comparable, Err
     case missingTextField = "missing_text_field"
     /// No text left after cleaning.
     case empty
+    /// Dedup: the same text (xxh3-128) as a document that was kept.
+    case exactDuplicate = "exact_duplicate"
+    /// Dedup: in a MinHash cluster with a document that was kept.
+    case nearDuplicate = "near_duplicate"
 
     public static func < (a: SkipReason, b: SkipReason) -> Bool { a.rawValue < b.rawValue }
 }

@@ -18,6 +18,8 @@ public struct PipelineConfig {
     /// Absolute output root of the run (default: `shards/<name>` under the working directory).
     public var output: String
     public var ingest: IngestConfig
+    /// Exact and MinHash deduplication (`dedup:`).
+    public var dedup: DedupConfig
     /// Worker processes or threads on this machine; independent of `ingest.tasks` so that outputs
     /// do not depend on it.
     public var workers: Int
@@ -25,18 +27,20 @@ public struct PipelineConfig {
     public var reserved: [String: Node]
 
     /// Top-level sections later stages will define; accepted now as opaque mappings.
-    public static let reservedSections = ["dedup", "filters", "tokenizer", "pack", "model", "schedule"]
+    public static let reservedSections = ["filters", "tokenizer", "pack", "model", "schedule"]
 
-    static let keys = ["name", "description", "manifest", "output", "ingest", "workers"] + reservedSections
+    static let keys = ["name", "description", "manifest", "output", "ingest", "dedup", "workers"] + reservedSections
 
     public init(path: String, name: String, description: String = "", manifestPath: String, output: String,
-                ingest: IngestConfig = IngestConfig(), workers: Int, reserved: [String: Node] = [:]) {
+                ingest: IngestConfig = IngestConfig(), dedup: DedupConfig = DedupConfig(), workers: Int,
+                reserved: [String: Node] = [:]) {
         self.path = path
         self.name = name
         self.description = description
         self.manifestPath = manifestPath
         self.output = output
         self.ingest = ingest
+        self.dedup = dedup
         self.workers = workers
         self.reserved = reserved
     }
@@ -69,6 +73,8 @@ public struct PipelineConfig {
         let output = try top.optionalString("output") ?? "shards/\(name)"
         let ingest = try IngestConfig(
             section: top.optionalMapping("ingest", context: "section 'ingest'", allowed: IngestConfig.yamlKeys))
+        let dedup = try DedupConfig(
+            section: top.optionalMapping("dedup", context: "section 'dedup'", allowed: DedupConfig.yamlKeys))
         let workers = try top.optionalInt("workers", atLeast: 1) ?? ProcessInfo.processInfo.activeProcessorCount
 
         var reserved: [String: Node] = [:]
@@ -81,6 +87,7 @@ public struct PipelineConfig {
             path: file, name: name, description: try top.optionalString("description") ?? "",
             // Relative to the pipeline file, so `plm run pipelines/x.yaml` works from any folder.
             manifestPath: ConfigPaths.join(ConfigPaths.directory(of: file), manifest),
-            output: ConfigPaths.absolute(output), ingest: ingest, workers: workers, reserved: reserved)
+            output: ConfigPaths.absolute(output), ingest: ingest, dedup: dedup, workers: workers,
+            reserved: reserved)
     }
 }

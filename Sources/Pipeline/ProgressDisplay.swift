@@ -49,7 +49,8 @@ public final class ProgressDisplay: Sendable {
         let width = 24
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = "\(label) [\(bar)] \(Int(fraction * 100))% files \(files)/\(totalFiles) docs \(documents) "
+        let filesPart = totalFiles > 0 ? "files \(files)/\(totalFiles) " : ""
+        let line = "\(label) [\(bar)] \(Int(fraction * 100))% \(filesPart)docs \(documents) "
             + "\(String(format: "%.1f", Double(bytes) / 1e6))/\(String(format: "%.1f", Double(totalBytes) / 1e6)) MB "
             + "\(String(format: "%.1f", rate)) MB/s ETA \(Int(eta.rounded()))s"
         if isTerminal {

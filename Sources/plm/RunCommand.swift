@@ -4,7 +4,7 @@ import Pipeline
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run every stage of a pipeline that is not done yet (today: ingest).",
+        abstract: "Run every stage of a pipeline that is not done yet (today: ingest, dedup).",
         discussion: "Each stage resumes where it stopped; rerunning a finished pipeline does nothing.")
 
     @OptionGroup var pipeline: PipelineArgument
@@ -17,6 +17,9 @@ struct RunCommand: ParsableCommand {
         try StageReport.finish(try IngestRunner.run(
             pipeline: config, manifest: manifest, options: .init(workers: workers), say: Console.say),
             stage: "ingest")
+        try DedupReport.finish(try DedupRunner.run(
+            pipeline: config, manifest: manifest, options: .init(workers: workers), say: Console.say),
+            root: config.output)
         Console.say("done: \(config.output) (plm stats \(config.output) prints the counters)")
     }
 }

@@ -17,7 +17,7 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        for stage in FileSystem.list(runDirectory + "/stats") {
+        for stage in stages(under: runDirectory + "/stats", prefix: "") {
             let layout = StageLayout(root: runDirectory, stage: stage)
             let tasks = try layout.allStats()
             guard let first = tasks.first else { continue }
@@ -27,6 +27,16 @@ struct StatsCommand: ParsableCommand {
             print("\(stage): \(tasks.count)/\(first.tasks) tasks complete, \(format(seconds)) s of task time")
             print(StatsTable.render(sources))
         }
+    }
+
+    /// Stage names are folders of stats files, possibly nested (`dedup/signatures`).
+    private func stages(under folder: String, prefix: String) -> [String] {
+        let names = FileSystem.list(folder)
+        var found: [String] = names.contains { $0.hasSuffix(".json") } ? [String(prefix.dropLast())] : []
+        for name in names where FileSystem.isDirectory(folder + "/" + name) {
+            found += stages(under: folder + "/" + name, prefix: prefix + name + "/")
+        }
+        return found
     }
 
     private func format(_ value: Double) -> String { String(format: "%.1f", value) }

@@ -127,7 +127,7 @@ struct ConfigTests {
         let path = try fixture.write("pipelines/p.yaml", """
             name: tiny
             manifest: ../manifests/m.yaml
-            dedup:
+            schedule:
               threshold: 0.8
             model: {preset: small}
             filters:
@@ -140,8 +140,9 @@ struct ConfigTests {
         #expect(pipeline.workers == ProcessInfo.processInfo.activeProcessorCount)
         #expect(pipeline.output == ConfigPaths.normalize(FileManager.default.currentDirectoryPath + "/shards/tiny"))
         // Reserved sections are kept as written; a null one (all entries commented out) is absent.
-        #expect(Set(pipeline.reserved.keys) == ["dedup", "model"])
-        #expect(pipeline.reserved["dedup"]?.mapping?["threshold"]?.float == 0.8)
+        #expect(Set(pipeline.reserved.keys) == ["schedule", "model"])
+        #expect(pipeline.reserved["schedule"]?.mapping?["threshold"]?.float == 0.8)
+        #expect(pipeline.dedup == DedupConfig())
     }
 
     @Test func ingestSectionIsRead() throws {
