@@ -216,3 +216,37 @@ struct DedupTests {
         #expect(portable == reference)
     }
 }
+
+@Suite("MinHash on extreme documents")
+struct ExtremeDocumentTests {
+    @Test("a 100 MB document gets a signature equal to that of its repeated 1 MB block")
+    func hugeDocument() throws {
+        let words = DedupCorpus.words(9, 5_000)
+        var block = ""
+        var index = 0
+        while block.utf8.count < 1 << 20 {
+            block += words[(index &* 7919) % words.count] + " "
+            index += 1
+        }
+        let text = String(repeating: block, count: 100)
+        #expect(text.utf8.count >= 100 << 20)
+        let hasher = MinHasher(config: MinHashConfig())
+        let huge = try #require(hasher.signature(text))
+        // The same shingles, plus the few that span a block boundary.
+        let twice = try #require(hasher.signature(block + block))
+        #expect(huge == twice)
+        #expect(huge.allSatisfy { $0 < MinHashPermutations.mersennePrime })
+    }
+
+    @Test("texts without one full shingle have no signature; scripts without spaces still shingle")
+    func shortAndUnspaced() {
+        let hasher = MinHasher(config: MinHashConfig())
+        #expect(hasher.signature("") == nil)
+        #expect(hasher.signature("   \n\t ") == nil)
+        #expect(hasher.signature("one two three four") == nil)
+        #expect(hasher.signature("one two three four five") != nil)
+        // Chinese without spaces is one "word" to a whitespace tokenizer: no 5-gram.
+        #expect(hasher.signature(String(repeating: "数据管道处理文本", count: 100)) == nil)
+        #expect(hasher.signature("مرحبا بكم في خط أنابيب البيانات النصية") != nil)
+    }
+}

@@ -14,6 +14,9 @@ public struct MinHasher: Sendable {
         (a, b) = MinHashPermutations.parameters(count: config.hashCount, seed: config.seed)
     }
 
+    /// Which permutation kernel this CPU runs ("avx2" or "portable"), for benchmarks and logs.
+    public static var kernelName: String { MinHashKernel.hasAVX2 ? "avx2" : "portable" }
+
     /// The shingle hashes of a text, in order (duplicates kept).
     public func shingles(_ text: String) -> [UInt64] {
         var simplifier = TextSimplifier()
@@ -58,23 +61,27 @@ public struct MinHasher: Sendable {
         case .code: tokens = CodeTokenizer.tokens(text)
         }
         tokens.withUnsafeBytes { raw in
-            // Word boundaries in the single-spaced token text: an n-gram joined by spaces is then
-            // just the bytes from its first word's start to its last word's end.
-            var starts: [Int] = []
-            var ends: [Int] = []
-            var start = 0
-            for index in 0...raw.count where index == raw.count || raw[index] == 0x20 {
-                if index > start {
-                    starts.append(start)
-                    ends.append(index)
-                }
-                start = index + 1
-            }
+            // The token text is single-spaced, so an n-gram joined by spaces is just the bytes from
+            // its first word's start to its last word's end. A ring of the last n word starts.
             let n = config.ngramSize
-            guard starts.count >= n else { return }
-            for first in 0...(starts.count - n) {
-                let piece = UnsafeRawBufferPointer(rebasing: raw[starts[first]..<ends[first + n - 1]])
-                body(XXHash.xxh64(piece, seed: 0))
+            var starts = [Int](repeating: 0, count: n)
+            var words = 0
+            var start = 0
+            let count = raw.count
+            var index = 0
+            while index <= count {
+                if index == count || raw[index] == 0x20 {
+                    if index > start {
+                        starts[words % n] = start
+                        words += 1
+                        if words >= n {
+                            let first = starts[(words - n) % n]
+                            body(XXHash.xxh64(UnsafeRawBufferPointer(rebasing: raw[first..<index]), seed: 0))
+                        }
+                    }
+                    start = index + 1
+                }
+                index += 1
             }
         }
     }

@@ -26,9 +26,7 @@ public struct TextSimplifier {
     }
 
     public mutating func simplify(utf8 bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var pendingSpace = false
+        var out = OutputBuffer(capacity: bytes.count + 16)
         /// Whether the last letter seen (skipping case-ignorables) was cased: the look-behind of
         /// Unicode's Final_Sigma condition.
         var afterCased = false
@@ -37,31 +35,22 @@ public struct TextSimplifier {
         // A local copy: reading a static in the loop costs a `swift_once` check per byte.
         let separates = Self.asciiSeparates
 
-        func emit(_ byte: UInt8) {
-            if pendingSpace {
-                if !out.isEmpty { out.append(0x20) }
-                pendingSpace = false
-            }
-            out.append(byte)
-        }
-
         while index < count {
             let byte = bytes[index]
             if byte < 0x80 {
                 if byte >= 0x30 && byte <= 0x39 {
                     index = skipNumber(bytes, from: index)
-                    emit(0x30)
+                    out.emit(0x30)
                     afterCased = false
                     continue
                 }
                 if separates[Int(byte)] {
-                    pendingSpace = true
-                    // Punctuation and spaces are case-ignorable only in part; Final_Sigma looks at
-                    // letters, and these are never letters, so treat them as breaking the word.
+                    out.pendingSpace = true
+                    // Of these, only ' . : ^ ` are case-ignorable: they keep Final_Sigma's look-behind.
                     if byte != 0x27 && byte != 0x2E && byte != 0x3A && byte != 0x5E && byte != 0x60 { afterCased = false }
                 } else {
                     let isUpper = byte >= 0x41 && byte <= 0x5A
-                    emit(isUpper ? byte + 32 : byte)
+                    out.emit(isUpper ? byte &+ 32 : byte)
                     afterCased = isUpper || (byte >= 0x61 && byte <= 0x7A)
                 }
                 index += 1
@@ -71,38 +60,40 @@ public struct TextSimplifier {
             let properties = scalar.properties
             if properties.generalCategory == .decimalNumber {
                 index = skipNumber(bytes, from: index)
-                emit(0x30)
+                out.emit(0x30)
                 afterCased = false
                 continue
             }
             index += length
             if Self.isSeparator(scalar.value) {
-                pendingSpace = true
+                out.pendingSpace = true
                 afterCased = false
                 continue
             }
-            let lowered: String
             if scalar.value == 0x03A3 {
                 // Python's str.lower applies Final_Sigma: Σ at the end of a word becomes ς.
-                lowered = afterCased && !Self.casedLetterFollows(bytes, from: index) ? "\u{03C2}" : "\u{03C3}"
+                let finalSigma = afterCased && !Self.casedLetterFollows(bytes, from: index)
+                out.emit(contentsOf: finalSigma ? [0xCF, 0x82] : [0xCF, 0x83])
             } else {
-                lowered = properties.lowercaseMapping
+                out.emit(contentsOf: simplified(scalar))
             }
             if !properties.isCaseIgnorable { afterCased = properties.isCased }
-            for lowerScalar in lowered.unicodeScalars {
-                for decomposed in decomposition(of: lowerScalar) { emit(decomposed) }
-            }
         }
-        return out
+        return out.bytes
     }
 
-    /// The UTF-8 of a scalar's canonical decomposition without nonspacing marks (cached).
-    private mutating func decomposition(of scalar: Unicode.Scalar) -> [UInt8] {
-        if scalar.value < 0xC0 { return Array(String(scalar).utf8) }
+    /// A non-ASCII scalar lowercased, canonically decomposed, without nonspacing marks, as UTF-8
+    /// (cached per simplifier: corpora reuse few distinct scalars).
+    private mutating func simplified(_ scalar: Unicode.Scalar) -> [UInt8] {
         if let cached = decompositions[scalar.value] { return cached }
-        let decomposed = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
-            .filter { $0.properties.generalCategory != .nonspacingMark }
-        let bytes = Array(String(String.UnicodeScalarView(decomposed)).utf8)
+        var bytes: [UInt8] = []
+        for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+            let decomposed = lower.value < 0xC0 ? [lower]
+                : Array(String(lower).decomposedStringWithCanonicalMapping.unicodeScalars)
+            for part in decomposed where part.properties.generalCategory != .nonspacingMark {
+                bytes.append(contentsOf: String(part).utf8)
+            }
+        }
         decompositions[scalar.value] = bytes
         return bytes
     }
@@ -181,4 +172,34 @@ public struct TextSimplifier {
 
     /// The decimal separators datatrove's number pattern allows between digit runs.
     static let decimalSeparators: Set<UInt32> = [0x2E, 0x2C, 0x060C, 0x066B, 0x2396, 0x2397, 0x2398]
+}
+
+/// The simplifier's output: bytes with single spaces between words, a space written only when a
+/// word follows it (so none leads or trails).
+private struct OutputBuffer {
+    var bytes: [UInt8]
+    var pendingSpace = false
+
+    init(capacity: Int) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always)
+    mutating func emit(_ byte: UInt8) {
+        if pendingSpace {
+            if !bytes.isEmpty { bytes.append(0x20) }
+            pendingSpace = false
+        }
+        bytes.append(byte)
+    }
+
+    mutating func emit(contentsOf piece: [UInt8]) {
+        guard !piece.isEmpty else { return }
+        if pendingSpace {
+            if !bytes.isEmpty { bytes.append(0x20) }
+            pendingSpace = false
+        }
+        bytes.append(contentsOf: piece)
+    }
 }
