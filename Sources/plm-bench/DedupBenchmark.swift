@@ -41,13 +41,13 @@ struct DedupBenchmark: ParsableCommand {
         let signatureSeconds = Date().timeIntervalSince(started)
         let textBytes = single.flatMap(\.summary.stats).reduce(0) { $0 + $1.sources.values.reduce(0) { $0 + $1.textBytes } }
         let ours = Double(textBytes) / 1e6 / signatureSeconds
-        print(String(format: "plm signatures, 1 core:        %8.2f MB/s  (%.1f MB in %.2f s, kernel: %@)",
-                     ours, Double(textBytes) / 1e6, signatureSeconds, MinHasher.kernelName))
+        print(label("plm signatures, 1 core") + String(format: "%8.2f MB/s  (%.1f MB in %.2f s, kernel: ", ours,
+                                                       Double(textBytes) / 1e6, signatureSeconds) + MinHasher.kernelName + ")")
 
         if let peer = try datatrove(root: root) {
             for (label, rate) in [("datatrove, spaCy words", peer.defaultRate), ("datatrove, whitespace words", peer.whitespaceRate)] {
-                print(String(format: "%-31@ %8.2f MB/s  (%.1f MB sample)   plm is %.0fx", label + ", 1 core:" as NSString,
-                             rate, Double(peer.bytes) / 1e6, ours / rate))
+                print(self.label(label + ", 1 core") + String(format: "%8.2f MB/s  (%.1f MB sample)   plm is %.0fx",
+                                                              rate, Double(peer.bytes) / 1e6, ours / rate))
             }
         } else {
             print("datatrove: not installed at \(peerEnvironment) (run ../shared/peers/setup.sh dt to compare)")
@@ -61,13 +61,15 @@ struct DedupBenchmark: ParsableCommand {
                                           options: .init(workers: workers, progress: false)) { _ in }
         let fullSeconds = Date().timeIntervalSince(fullStart)
         for (stage, summary) in results {
-            print(String(format: "  %-11@ %6.2f s", stage.rawValue as NSString, summary.seconds))
+            print(label("  " + stage.rawValue) + String(format: "%8.2f s", summary.seconds))
         }
         print(String(format: "full dedup on %d workers: %.2f s", workers, fullSeconds))
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print("peak RSS: \(usage.ru_maxrss / 1024) MB (whole benchmark process, ingest included)")
     }
+
+    private func label(_ text: String) -> String { text.padding(toLength: 38, withPad: " ", startingAt: 0) }
 
     private func datatrove(root: String) throws -> (defaultRate: Double, whitespaceRate: Double, bytes: Int)? {
         let python = peerEnvironment + "/bin/python"

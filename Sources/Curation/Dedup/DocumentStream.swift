@@ -8,13 +8,14 @@ struct DocumentStream {
     /// The file of `source` for this task (it may not exist: a task can have no document of a source).
     let path: (String) -> String
 
-    /// Calls `body` with each document, its source and its index in the task.
-    func forEach(_ body: (Document, DedupSource, Int) throws -> Void) throws {
+    /// Calls `body` with each document's id and text, its source and its index in the task.
+    /// (Only those two fields are decoded: metadata can be large and is not needed.)
+    func forEach(_ body: (DocumentText, DedupSource, Int) throws -> Void) throws {
         let decoder = JSONDecoder()
         try forEachLine { bytes, source, index, file, offset in
-            let document: Document
+            let document: DocumentText
             do {
-                document = try decoder.decode(Document.self, from: Data(bytes))
+                document = try decoder.decode(DocumentText.self, from: Data(bytes))
             } catch {
                 throw CorruptInputError(path: file, offset: offset, message: "not a document record: \(error)")
             }
@@ -39,4 +40,10 @@ struct DocumentStream {
             }
         }
     }
+}
+
+/// The two fields of a document record that dedup reads.
+struct DocumentText: Decodable {
+    var id: String
+    var text: String
 }

@@ -26,7 +26,16 @@ public struct TextSimplifier {
     }
 
     public mutating func simplify(utf8 bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        var out = OutputBuffer(capacity: bytes.count + 16)
+        // Each input scalar of n bytes becomes at most 3n bytes (a Hangul syllable's three jamo), plus
+        // one space before it: 4n bounds the output, so the buffer never grows.
+        [UInt8](unsafeUninitializedCapacity: 4 * bytes.count + 16) { storage, initialized in
+            var out = OutputBuffer(storage: storage)
+            simplify(utf8: bytes, into: &out)
+            initialized = out.count
+        }
+    }
+
+    private mutating func simplify(utf8 bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         /// Whether the last letter seen (skipping case-ignorables) was cased: the look-behind of
         /// Unicode's Final_Sigma condition.
         var afterCased = false
@@ -79,7 +88,6 @@ public struct TextSimplifier {
             }
             if !properties.isCaseIgnorable { afterCased = properties.isCased }
         }
-        return out.bytes
     }
 
     /// A non-ASCII scalar lowercased, canonically decomposed, without nonspacing marks, as UTF-8
@@ -175,31 +183,30 @@ public struct TextSimplifier {
 }
 
 /// The simplifier's output: bytes with single spaces between words, a space written only when a
-/// word follows it (so none leads or trails).
+/// word follows it (so none leads or trails). Writes into storage sized for the worst case.
 private struct OutputBuffer {
-    var bytes: [UInt8]
+    let storage: UnsafeMutableBufferPointer<UInt8>
+    var count = 0
     var pendingSpace = false
 
-    init(capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+    init(storage: UnsafeMutableBufferPointer<UInt8>) {
+        self.storage = storage
     }
 
     @inline(__always)
     mutating func emit(_ byte: UInt8) {
         if pendingSpace {
-            if !bytes.isEmpty { bytes.append(0x20) }
+            if count > 0 {
+                storage[count] = 0x20
+                count &+= 1
+            }
             pendingSpace = false
         }
-        bytes.append(byte)
+        storage[count] = byte
+        count &+= 1
     }
 
     mutating func emit(contentsOf piece: [UInt8]) {
-        guard !piece.isEmpty else { return }
-        if pendingSpace {
-            if !bytes.isEmpty { bytes.append(0x20) }
-            pendingSpace = false
-        }
-        bytes.append(contentsOf: piece)
+        for byte in piece { emit(byte) }
     }
 }
