@@ -3,7 +3,7 @@ import Curation
 extension DedupConfig {
     static let yamlKeys = ["exact", "minhash", "write_removed"]
     static let exactKeys = ["enabled", "normalize"]
-    static let minhashKeys = ["enabled", "ngram_size", "buckets", "hashes_per_bucket", "seed", "code_domains", "keep"]
+    static let minhashKeys = ["enabled", "ngram_size", "buckets", "hashes_per_bucket", "seed", "word_tokenizer", "code_domains", "keep"]
 
     /// Reads a pipeline's `dedup:` section; absent keys keep `DedupConfig()`'s defaults (datatrove's).
     init(section: YAMLMapping?) throws(ConfigError) {
@@ -22,6 +22,9 @@ extension DedupConfig {
             if let seed = try near.optionalInt("seed", atLeast: 0) {
                 guard seed <= Int(UInt32.max) else { throw near.invalid("seed", mustBe: "at most \(UInt32.max)") }
                 minhashConfig.seed = UInt32(seed)
+            }
+            if let tokenizer = try near.optionalChoice("word_tokenizer", as: WordTokenizerKind.self) {
+                minhashConfig.wordTokenizer = tokenizer
             }
             if let domains = try near.optionalStringList("code_domains") { codeDomains = domains.map(\.value) }
             if let policy = try near.optionalChoice("keep", as: KeepPolicy.self) { keep = policy }

@@ -12,14 +12,17 @@ public struct MinHashConfig: Sendable, Equatable {
     public var seed: UInt32
     /// How text becomes shingles.
     public var shingling: Shingling
+    /// How simplified text is split into words for `.words` shingling.
+    public var wordTokenizer: WordTokenizerKind
 
     public init(ngramSize: Int = 5, buckets: Int = 14, hashesPerBucket: Int = 8, seed: UInt32 = 1,
-                shingling: Shingling = .words) {
+                shingling: Shingling = .words, wordTokenizer: WordTokenizerKind = .whitespace) {
         self.ngramSize = ngramSize
         self.buckets = buckets
         self.hashesPerBucket = hashesPerBucket
         self.seed = seed
         self.shingling = shingling
+        self.wordTokenizer = wordTokenizer
     }
 
     public var hashCount: Int { buckets * hashesPerBucket }
@@ -33,4 +36,11 @@ public enum Shingling: String, Sendable, Equatable, CaseIterable {
     /// For source code: case and punctuation matter. Tokens are identifier or number runs and each
     /// other visible character on its own, so `a+b` and `a + b` shingle alike but `a-b` and `a+b` differ.
     case code
+}
+
+/// The word tokenizer MinHash splits simplified text with. datatrove uses its English word tokenizer
+/// (spaCy); with a whitespace tokenizer given instead it splits as `str.split()` does, which is what
+/// `.whitespace` reproduces. The spaCy-equivalent tokenizer joins this list when the filters have it.
+public enum WordTokenizerKind: String, Sendable, Equatable, CaseIterable {
+    case whitespace
 }

@@ -57,7 +57,11 @@ public struct MinHasher: Sendable {
     func forEachShingle(_ text: String, simplifier: inout TextSimplifier, _ body: (UInt64) -> Void) {
         let tokens: [UInt8]
         switch config.shingling {
-        case .words: tokens = simplifier.simplify(text)
+        case .words:
+            switch config.wordTokenizer {
+            // The simplifier's output is already the words joined by single spaces.
+            case .whitespace: tokens = simplifier.simplify(text)
+            }
         case .code: tokens = CodeTokenizer.tokens(text)
         }
         tokens.withUnsafeBytes { raw in
