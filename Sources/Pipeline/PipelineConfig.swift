@@ -20,6 +20,8 @@ public struct PipelineConfig {
     public var ingest: IngestConfig
     /// Exact and MinHash deduplication (`dedup:`).
     public var dedup: DedupConfig
+    /// Quality filters (`filters:`).
+    public var filters: FilterConfig
     /// Worker processes or threads on this machine; independent of `ingest.tasks` so that outputs
     /// do not depend on it.
     public var workers: Int
@@ -27,12 +29,14 @@ public struct PipelineConfig {
     public var reserved: [String: Node]
 
     /// Top-level sections later stages will define; accepted now as opaque mappings.
-    public static let reservedSections = ["filters", "tokenizer", "pack", "model", "schedule"]
+    public static let reservedSections = ["tokenizer", "pack", "model", "schedule"]
 
-    static let keys = ["name", "description", "manifest", "output", "ingest", "dedup", "workers"] + reservedSections
+    static let keys = ["name", "description", "manifest", "output", "ingest", "dedup", "filters", "workers"]
+        + reservedSections
 
     public init(path: String, name: String, description: String = "", manifestPath: String, output: String,
-                ingest: IngestConfig = IngestConfig(), dedup: DedupConfig = DedupConfig(), workers: Int,
+                ingest: IngestConfig = IngestConfig(), dedup: DedupConfig = DedupConfig(),
+                filters: FilterConfig = FilterConfig(), workers: Int,
                 reserved: [String: Node] = [:]) {
         self.path = path
         self.name = name
@@ -41,6 +45,7 @@ public struct PipelineConfig {
         self.output = output
         self.ingest = ingest
         self.dedup = dedup
+        self.filters = filters
         self.workers = workers
         self.reserved = reserved
     }
@@ -75,6 +80,8 @@ public struct PipelineConfig {
             section: top.optionalMapping("ingest", context: "section 'ingest'", allowed: IngestConfig.yamlKeys))
         let dedup = try DedupConfig(
             section: top.optionalMapping("dedup", context: "section 'dedup'", allowed: DedupConfig.yamlKeys))
+        let filters = try FilterConfig(
+            section: top.optionalMapping("filters", context: "section 'filters'", allowed: FilterConfig.yamlKeys))
         let workers = try top.optionalInt("workers", atLeast: 1) ?? ProcessInfo.processInfo.activeProcessorCount
 
         var reserved: [String: Node] = [:]
@@ -87,7 +94,7 @@ public struct PipelineConfig {
             path: file, name: name, description: try top.optionalString("description") ?? "",
             // Relative to the pipeline file, so `plm run pipelines/x.yaml` works from any folder.
             manifestPath: ConfigPaths.join(ConfigPaths.directory(of: file), manifest),
-            output: ConfigPaths.absolute(output), ingest: ingest, dedup: dedup, workers: workers,
+            output: ConfigPaths.absolute(output), ingest: ingest, dedup: dedup, filters: filters, workers: workers,
             reserved: reserved)
     }
 }

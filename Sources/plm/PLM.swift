@@ -10,6 +10,7 @@ struct PLM: ParsableCommand {
             with it. Every stage writes its own folder under the run's output root (shards/<pipeline> by
             default), split into tasks that can be resumed or run on a cluster.
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self, IngestCommand.self, DedupCommand.self, InspectCommand.self,
+        subcommands: [RunCommand.self, ValidateCommand.self, IngestCommand.self, DedupCommand.self, FilterCommand.self,
+                      InspectCommand.self,
                       StatsCommand.self, EnvCommand.self])
 }

@@ -130,7 +130,7 @@ struct ConfigTests {
             schedule:
               threshold: 0.8
             model: {preset: small}
-            filters:
+            pack:
             """)
         let pipeline = try PipelineConfig.load(path: path)
         #expect(pipeline.name == "tiny")

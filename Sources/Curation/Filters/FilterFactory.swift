@@ -1,0 +1,31 @@
+/// A filter name in a pipeline that no filter answers to.
+public struct UnknownFilterError: Error, CustomStringConvertible, Sendable {
+    public let name: String
+    public var description: String {
+        "unknown filter '\(name)' (known: \(FilterConfig.filterNames.joined(separator: ", ")))"
+    }
+}
+
+extension FilterConfig {
+    /// The tokenizer filters count words with.
+    public func makeWordTokenizer() -> any WordTokenizer {
+        switch wordTokenizer {
+        case .whitespace: return WhitespaceWordTokenizer()
+        case .spacy: return WhitespaceWordTokenizer()
+        }
+    }
+
+    /// The configured filter of that name.
+    public func makeFilter(named name: String, tokenizer: any WordTokenizer) throws -> any DocumentFilter {
+        switch name {
+        case "code_heuristics": return CodeHeuristicsFilter(config: codeHeuristics)
+        default: throw UnknownFilterError(name: name)
+        }
+    }
+
+    /// The chain for a domain, built.
+    public func makeFilters(forDomain domain: String) throws -> [any DocumentFilter] {
+        let tokenizer = makeWordTokenizer()
+        return try chain(forDomain: domain).map { try makeFilter(named: $0, tokenizer: tokenizer) }
+    }
+}
