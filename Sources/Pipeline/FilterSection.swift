@@ -28,6 +28,29 @@ extension FilterConfig {
                                                   allowed: CodeHeuristicsConfig.yamlKeys) {
             codeHeuristics = try CodeHeuristicsConfig(section: code)
         }
+        if let part = try section.optionalMapping("gopher_quality", context: "section 'filters.gopher_quality'",
+                                                  allowed: GopherQualityConfig.yamlKeys) {
+            try gopherQuality.read(part)
+        }
+        if let part = try section.optionalMapping("gopher_repetition", context: "section 'filters.gopher_repetition'",
+                                                  allowed: GopherRepetitionConfig.yamlKeys) {
+            try gopherRepetition.read(part)
+        }
+        if let part = try section.optionalMapping("c4_quality", context: "section 'filters.c4_quality'",
+                                                  allowed: C4QualityConfig.yamlKeys) {
+            try c4Quality.read(part)
+        }
+        if let part = try section.optionalMapping("c4_paragraph", context: "section 'filters.c4_paragraph'",
+                                                  allowed: C4ParagraphConfig.yamlKeys) {
+            try c4Paragraph.read(part)
+        }
+        if let part = try section.optionalMapping("fineweb_quality", context: "section 'filters.fineweb_quality'",
+                                                  allowed: FineWebQualityConfig.yamlKeys) {
+            try finewebQuality.read(part)
+        }
+        if let part = try section.optionalMapping("pii", context: "section 'filters.pii'", allowed: PIIFormatterConfig.yamlKeys) {
+            try pii.read(part)
+        }
     }
 }
 

@@ -4,7 +4,7 @@ import Pipeline
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run every stage of a pipeline that is not done yet (today: ingest, dedup).",
+        abstract: "Run every stage of a pipeline that is not done yet (today: ingest, dedup, filter).",
         discussion: "Each stage resumes where it stopped; rerunning a finished pipeline does nothing.")
 
     @OptionGroup var pipeline: PipelineArgument
@@ -20,6 +20,8 @@ struct RunCommand: ParsableCommand {
         try DedupReport.finish(try DedupRunner.run(
             pipeline: config, manifest: manifest, options: .init(workers: workers), say: Console.say),
             root: config.output)
+        try StageReport.finish(try FilterRunner.run(
+            pipeline: config, manifest: manifest, options: .init(workers: workers), say: Console.say), stage: "filter")
         Console.say("done: \(config.output) (plm stats \(config.output) prints the counters)")
     }
 }

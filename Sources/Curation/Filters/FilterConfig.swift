@@ -13,7 +13,13 @@ public struct FilterConfig: Sendable, Equatable {
     public var writeExcluded = true
     /// Filter names to run, in order, per source domain; `default` covers domains not listed.
     public var byDomain: [String: [String]] = FilterConfig.defaultChains
+    public var gopherRepetition = GopherRepetitionConfig()
+    public var gopherQuality = GopherQualityConfig()
+    public var c4Quality = C4QualityConfig()
+    public var c4Paragraph = C4ParagraphConfig()
+    public var finewebQuality = FineWebQualityConfig()
     public var codeHeuristics = CodeHeuristicsConfig()
+    public var pii = PIIFormatterConfig()
 
     public init() {}
 

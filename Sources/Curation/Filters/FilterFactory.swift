@@ -11,14 +11,20 @@ extension FilterConfig {
     public func makeWordTokenizer() -> any WordTokenizer {
         switch wordTokenizer {
         case .whitespace: return WhitespaceWordTokenizer()
-        case .spacy: return WhitespaceWordTokenizer()
+        case .spacy: return SpacyEnglishTokenizer()
         }
     }
 
     /// The configured filter of that name.
     public func makeFilter(named name: String, tokenizer: any WordTokenizer) throws -> any DocumentFilter {
         switch name {
+        case "gopher_repetition": return GopherRepetitionFilter(config: gopherRepetition, tokenizer: tokenizer)
+        case "gopher_quality": return GopherQualityFilter(config: gopherQuality, tokenizer: tokenizer)
+        case "c4_quality": return C4QualityFilter(config: c4Quality)
+        case "c4_paragraph": return C4ParagraphFilter(config: c4Paragraph)
+        case "fineweb_quality": return FineWebQualityFilter(config: finewebQuality, tokenizer: tokenizer)
         case "code_heuristics": return CodeHeuristicsFilter(config: codeHeuristics)
+        case "pii": return PIIFormatter(config: pii)
         default: throw UnknownFilterError(name: name)
         }
     }

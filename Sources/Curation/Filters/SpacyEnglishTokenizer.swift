@@ -1,0 +1,286 @@
+/// The words datatrove 0.10.1 counts for English: `SpaCyTokenizer("en").word_tokenize(text)`, i.e. the
+/// tokens of spaCy's rule-based tokenizer (`spacy.blank("en")`, spaCy 3.8), each `str.strip()`ped, with
+/// empty ones dropped.
+///
+/// The algorithm is spaCy's `Tokenizer.__call__` (tokenizer.pyx), step for step:
+/// 1. The text is cut into runs of whitespace (`str.isspace`) and non-whitespace; a run that is exactly
+///    the one space after a word is dropped, other whitespace runs become tokens (which datatrove then
+///    strips to nothing, so they only separate tokens below).
+/// 2. Each non-whitespace run is looked up in the tokenizer exceptions ("can't" -> "ca" "n't"); if it
+///    is not one, `_split_affixes` peels prefixes and suffixes, stopping as soon as what is left (or
+///    the rest after one prefix or one suffix) is an exception; `_attach_tokens` then keeps what is
+///    left whole if it is an exception or a URL (`url_match`), else splits it at the infixes.
+/// 3. `_apply_special_cases`: spaCy's PhraseMatcher finds runs of tokens that spell an exception
+///    containing an affix ("x:)" -> "x" ":" ")" -> "x" ":)") and retokenizes them.
+/// The prefix, suffix and infix regular expressions are hand-written matchers over Unicode scalars
+/// (SpacyEnglishRules.swift), with character classes and the exception table generated from spaCy by
+/// Benchmarks/datatrove/make_spacy_tables.py.
+///
+/// datatrove quirk kept: a token "IS_ALPHA" makes spaCy fail (its lexeme id collides with the IS_ALPHA
+/// attribute), and datatrove then tokenizes the text with every "IS_ALPHA" removed; this does the same
+/// (as datatrove behaves after its first document; the very first call in a process may not fail).
+public struct SpacyEnglishTokenizer: WordTokenizer {
+    public init() {}
+
+    public func words(_ text: String) -> [Substring] {
+        if text.isEmpty { return [] }
+        let rules = SpacyEnglishRules.shared
+        var (scalars, utf8Offsets) = Self.decode(text)
+        var tokens = SpacyEnglishPass.tokenize(scalars, rules: rules)
+        var source = text
+        if tokens.contains(where: { Self.isISALPHA(scalars, $0) }) {
+            source = Self.removingISALPHA(scalars)
+            (scalars, utf8Offsets) = Self.decode(source)
+            tokens = SpacyEnglishPass.tokenize(scalars, rules: rules)
+        }
+        let utf8 = source.utf8
+        var words: [Substring] = []
+        words.reserveCapacity(tokens.count)
+        for token in tokens {
+            let lower = utf8.index(utf8.startIndex, offsetBy: Int(utf8Offsets[Int(token.start)]))
+            let upper = utf8.index(utf8.startIndex, offsetBy: Int(utf8Offsets[Int(token.end)]))
+            words.append(source[lower..<upper])
+        }
+        return words
+    }
+
+    /// The scalars of `text` and the UTF-8 offset of each (plus the end).
+    static func decode(_ text: String) -> ([UInt32], [Int32]) {
+        if let decoded = text.utf8.withContiguousStorageIfAvailable(decodeUTF8) { return decoded }
+        return Array(text.utf8).withUnsafeBufferPointer(decodeUTF8)
+    }
+
+    /// Decodes valid UTF-8 (a Swift string's bytes).
+    private static func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> ([UInt32], [Int32]) {
+        let n = bytes.count
+        var count = 0
+        var offsets: [Int32] = []
+        let scalars = [UInt32](unsafeUninitializedCapacity: n) { scalarBuffer, scalarCount in
+            offsets = [Int32](unsafeUninitializedCapacity: n + 1) { offsetBuffer, offsetCount in
+                var i = 0
+                while i < n {
+                    let b0 = UInt32(bytes[i])
+                    offsetBuffer[count] = Int32(i)
+                    let scalar: UInt32
+                    if b0 < 0x80 {
+                        scalar = b0
+                        i += 1
+                    } else if b0 < 0xE0 {
+                        scalar = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                        i += 2
+                    } else if b0 < 0xF0 {
+                        scalar = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                        i += 3
+                    } else {
+                        scalar = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12
+                            | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
+                        i += 4
+                    }
+                    scalarBuffer[count] = scalar
+                    count += 1
+                }
+                offsetBuffer[count] = Int32(n)
+                offsetCount = count + 1
+            }
+            scalarCount = count
+        }
+        return (scalars, offsets)
+    }
+
+    private static let isAlphaName: [UInt32] = "IS_ALPHA".unicodeScalars.map(\.value)
+
+    private static func isISALPHA(_ scalars: [UInt32], _ token: SpacyEnglishPass.Token) -> Bool {
+        Int(token.end - token.start) == isAlphaName.count
+            && scalars[Int(token.start)..<Int(token.end)].elementsEqual(isAlphaName)
+    }
+
+    /// Python's `text.replace("IS_ALPHA", "")`.
+    private static func removingISALPHA(_ scalars: [UInt32]) -> String {
+        var out = String.UnicodeScalarView()
+        let name = isAlphaName
+        var i = 0
+        while i < scalars.count {
+            if i + name.count <= scalars.count && scalars[i..<i + name.count].elementsEqual(name) {
+                i += name.count
+                continue
+            }
+            out.append(Unicode.Scalar(scalars[i])!)
+            i += 1
+        }
+        return String(out)
+    }
+}
+
+/// One tokenization of a scalar buffer.
+struct SpacyEnglishPass {
+    /// A non-whitespace token: scalar range, and whether a whitespace token (which datatrove drops)
+    /// stood between it and the previous one in spaCy's Doc.
+    struct Token: Equatable {
+        var start: Int32
+        var end: Int32
+        var afterGap: Bool
+    }
+
+    let s: UnsafePointer<UInt32>
+    let rules: SpacyEnglishRules
+    var tokens: [Token] = []
+    private var afterGap = false
+    private var prefixEnds: [Int] = []
+    private var suffixStarts: [Int] = []
+    private var hasMatcherCandidate = false
+
+    private init(_ s: UnsafePointer<UInt32>, rules: SpacyEnglishRules) {
+        self.s = s
+        self.rules = rules
+    }
+
+    /// spaCy's tokens of the text in `scalars`, whitespace tokens left out.
+    static func tokenize(_ scalars: [UInt32], rules: SpacyEnglishRules) -> [Token] {
+        if scalars.isEmpty { return [] }
+        return scalars.withUnsafeBufferPointer { buffer in
+            var pass = SpacyEnglishPass(buffer.baseAddress!, rules: rules)
+            pass.tokens.reserveCapacity(buffer.count / 4 + 4)
+            pass.run(count: buffer.count)
+            if pass.hasMatcherCandidate { pass.applySpecialCases() }
+            return pass.tokens
+        }
+    }
+
+    /// `Tokenizer._tokenize_affixes`: whitespace / non-whitespace runs.
+    private mutating func run(count n: Int) {
+        var inSpace = rules.has(s[0], SpacyClass.space)
+        var start = 0
+        for i in 0..<n {
+            let c = s[i]
+            let isSpace = c < 0x80 ? (c == 0x20 || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F))
+                : rules.has(c, SpacyClass.space)
+            if isSpace == inSpace { continue }
+            if start < i { flush(start, i, whitespace: inSpace) }
+            start = c == 0x20 ? i + 1 : i
+            inSpace.toggle()
+        }
+        if start < n { flush(start, n, whitespace: inSpace) }
+    }
+
+    private mutating func flush(_ lo: Int, _ hi: Int, whitespace: Bool) {
+        if whitespace {
+            // One whitespace token (no affix pattern matches whitespace): only a separator here.
+            afterGap = true
+        } else {
+            tokenizeSpan(lo, hi)
+        }
+    }
+
+    @inline(__always)
+    private mutating func emit(_ lo: Int, _ hi: Int) {
+        tokens.append(Token(start: Int32(lo), end: Int32(hi), afterGap: afterGap))
+        afterGap = false
+    }
+
+    private mutating func emitException(_ id: Int, at lo: Int) {
+        var p = lo
+        for k in rules.pieceOffsets[id]..<rules.pieceOffsets[id + 1] {
+            let length = rules.pieceLengths[k]
+            emit(p, p + length)
+            p += length
+        }
+    }
+
+    /// `_split_affixes` then `_attach_tokens` for one non-whitespace run.
+    private mutating func tokenizeSpan(_ start: Int, _ end: Int) {
+        var lo = start
+        var hi = end
+        prefixEnds.removeAll(keepingCapacity: true)
+        suffixStarts.removeAll(keepingCapacity: true)
+        var exception = -1
+        var lastSize = -1
+        while lo < hi && hi - lo != lastSize {
+            exception = rules.special(s, lo, hi)
+            if exception >= 0 { break }
+            lastSize = hi - lo
+            let pre = rules.prefixLength(s, lo, hi)
+            if pre != 0 && lo + pre < hi {
+                exception = rules.special(s, lo + pre, hi)
+                if exception >= 0 {
+                    lo += pre
+                    prefixEnds.append(lo)
+                    break
+                }
+            }
+            let suf = rules.suffixLength(s, lo + pre, hi)
+            if suf != 0 && hi - suf > lo {
+                exception = rules.special(s, lo, hi - suf)
+                if exception >= 0 {
+                    suffixStarts.append(hi - suf)
+                    hi -= suf
+                    break
+                }
+            }
+            if pre != 0 {
+                lo += pre
+                prefixEnds.append(lo)
+            }
+            if suf != 0 {
+                suffixStarts.append(hi - suf)
+                hi -= suf
+            }
+        }
+        // When the loop ends without a break, its last exception check was on this same lo..<hi.
+        let before = tokens.count
+        var p = start
+        for e in prefixEnds {
+            emit(p, e)
+            p = e
+        }
+        if lo < hi {
+            if exception >= 0 {
+                emitException(exception, at: lo)
+            } else {
+                attachMiddle(lo, hi)
+            }
+        }
+        // Suffixes were found outside-in; they follow inside-out.
+        var k = suffixStarts.count - 1
+        while k >= 0 {
+            emit(suffixStarts[k], k == 0 ? end : suffixStarts[k - 1])
+            k -= 1
+        }
+        // Only a run split into several tokens can hold a phrase the special-case matcher replaces.
+        if tokens.count - before > 1 { hasMatcherCandidate = true }
+    }
+
+    /// `_attach_tokens` for the part left between the affixes (not an exception).
+    private mutating func attachMiddle(_ lo: Int, _ hi: Int) {
+        // Infixes first: without any, URL or not, the part stays one token.
+        var first = -1
+        var i = lo
+        while i < hi {
+            let e = rules.infixEnd(s, lo, hi, at: i)
+            if e >= 0 {
+                first = i
+                break
+            }
+            i += 1
+        }
+        if first < 0 || SpacyURL.matches(s, lo, hi, rules: rules) {
+            emit(lo, hi)
+            return
+        }
+        var start = lo
+        i = first
+        while i < hi {
+            let e = rules.infixEnd(s, lo, hi, at: i)
+            if e < 0 {
+                i += 1
+                continue
+            }
+            if i != lo {  // a match at the very start is skipped (start_before_infixes)
+                if i != start { emit(start, i) }
+                emit(i, e)
+                start = e
+            }
+            i = e
+        }
+        if start < hi { emit(start, hi) }
+    }
+}
