@@ -10,6 +10,8 @@ struct FilterDecisions: ParsableCommand {
         commandName: "filter-decisions", abstract: "Per-document decisions of each filter alone (JSON lines).")
 
     static let compared = ["gopher_repetition", "gopher_quality", "c4_quality", "c4_paragraph", "fineweb_quality", "pii"]
+    /// datatrove's FineWeb order.
+    static let englishSet = ["gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality"]
 
     @Option(help: "JSON lines with id and text (.jsonl or .jsonl.zst).")
     var input: String
@@ -50,7 +52,16 @@ struct FilterDecisions: ParsableCommand {
             FileHandle.standardOutput.write(Data(out))
         }
         let bytes = Double(documents.reduce(0) { $0 + $1.text.utf8.count })
-        let rates = Dictionary(uniqueKeysWithValues: zip(filters.map(\.name), seconds.map { JSONValue.double(bytes / 1e6 / max($0, 1e-9)) }))
+        var rates = Dictionary(uniqueKeysWithValues: zip(filters.map(\.name), seconds.map { JSONValue.double(bytes / 1e6 / max($0, 1e-9)) }))
+        // The full English set as a chain (the first drop ends a document's run), as the filter stage runs it.
+        let chain = try Self.englishSet.map { try config.makeFilter(named: $0, tokenizer: words) }
+        let chainTime = clock.measure {
+            for document in documents {
+                var text = document.text
+                for filter in chain { if case .drop = filter.apply(to: &text) { break } }
+            }
+        }
+        rates["english_set"] = .double(bytes / 1e6 / max(Double(chainTime.components.seconds) + Double(chainTime.components.attoseconds) / 1e18, 1e-9))
         out.removeAll()
         JSONText.appendObject([("mb_per_s", .object(rates))], to: &out)
         out.append(0x0A)
