@@ -6,6 +6,9 @@
     python Benchmarks/datatrove/make_gopher_golden.py -o FILE
     python Benchmarks/datatrove/make_gopher_golden.py --large 2000 -o /tmp/big.json
                                               # no boundary documents; 2000 real documents of up to 20 KB
+    python Benchmarks/datatrove/make_gopher_golden.py --fuzz 4000 -o /tmp/fuzz.json
+                                              # random texts from a small, tricky vocabulary, each also
+                                              # run with random settings (a cross-check; not the fixture)
     python Benchmarks/datatrove/make_gopher_golden.py --bench       # datatrove's throughput on the real
                                               # documents of the fixture, whitespace and spaCy tokenizers
 
@@ -557,6 +560,52 @@ def real_documents(quota, large_cap=None):
     return docs
 
 
+# MARK: fuzz
+
+FUZZ_ATOMS = ["the", "of", "and", "a", "bc", "ab", "c", "é", "e\u0301", "#", "##", "...", "....", "…", "•", "-", "--",
+              "1234", "٣٤", "\U00031350", "—", "!!!", "x", "word", "Word", "\x01", "１", "to", "with", "zz", "ééé",
+              "中文", "ا", "𝐇𝐞𝐲"]
+FUZZ_SEPARATORS = [" ", " ", " ", " ", "  ", "\n", "\n", "\n\n", "\n\n\n", "\r\n", "\r", "\t", "\x0b", "\x0c", "\x1c",
+                   "\x1f", "\x85", "\xa0", "\u2028", "\u2029", "\u3000", " \n", "\n ", "\n\t\n"]
+
+
+def fuzz_records(count, seed=7):
+    """Random texts (many repeats, ties, separators) under the defaults and under random settings."""
+    import random
+
+    rng = random.Random(seed)
+    records = []
+    for i in range(count):
+        vocab = rng.sample(FUZZ_ATOMS, rng.randint(1, len(FUZZ_ATOMS)))
+        parts = []
+        for _ in range(rng.choice([0, 1, 2, 3, 5, 8, 13, 30, 60, 120, 250])):
+            parts += [rng.choice(vocab), rng.choice(FUZZ_SEPARATORS)]
+        if rng.random() < 0.3 and parts:
+            parts = parts[:-1]
+        if rng.random() < 0.2:
+            parts.insert(0, rng.choice(FUZZ_SEPARATORS))
+        text = "".join(parts)
+        q = {key: rng.choice([None, 0, 1, 2, 3, 50]) for key in ("min_doc_words", "min_stop_words")}
+        q.update({key: rng.choice([None, 0.0, 0.1, 0.3, 0.5, 0.8, 0.9, 1.0]) for key in (
+            "max_symbol_word_ratio", "max_bullet_lines_ratio", "max_ellipsis_lines_ratio", "max_non_alpha_words_ratio")})
+        q.update(min_avg_word_length=rng.choice([None, 1, 2, 3, 2.5]), max_avg_word_length=rng.choice([None, 3, 4, 10]))
+        if rng.random() < 0.3:
+            q["stop_words"] = rng.sample(FUZZ_ATOMS, 4)
+        r = {key: rng.choice([None, 0.0, 0.1, 0.2, 0.3, 0.5]) for key in (
+            "dup_line_frac", "dup_para_frac", "dup_line_char_frac", "dup_para_char_frac")}
+        r["top_n_grams"] = [[n, rng.choice([0.05, 0.1, 0.2, 0.3])] for n in sorted(rng.sample(range(1, 6), rng.randint(0, 3)))]
+        r["dup_n_grams"] = [[n, rng.choice([0.05, 0.1, 0.15, 0.3])] for n in sorted(rng.sample(range(1, 11), rng.randint(0, 4)))]
+        checks = []
+        for name, config in ((QUALITY, q), (REPETITION, r)):
+            check = {"filter": name, "config": config, "others_off": True, "outcome": run(name, text, config, True)}
+            if check["outcome"].startswith("!"):
+                check["plm"] = plm_outcome(name, text, config, True)
+            checks.append(check)
+        records.append({"name": f"fuzz_{i}", "text": text, QUALITY: run(QUALITY, text),
+                        REPETITION: run(REPETITION, text), "checks": checks})
+    return records
+
+
 # MARK: JSON writing (readable: control, format, separator and combining characters escaped)
 
 ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs", "Mn", "Me", "Mc"}
@@ -686,7 +735,8 @@ def write(records, output):
 
 
 def bench(path):
-    """datatrove's own throughput on the fixture's real documents (MB = 10^6 UTF-8 bytes)."""
+    """datatrove's own throughput on the fixture's real documents (MB = 10^6 UTF-8 bytes, per second of this
+    thread's CPU time, best of 3, so that other work on the machine matters less)."""
     from datatrove.utils.word_tokenizers import load_word_tokenizer
     from datatrove.utils.text import split_into_parts
 
@@ -701,10 +751,10 @@ def bench(path):
             best = math.inf
             for _ in range(3):
                 split_into_parts.cache_clear()
-                start = time.perf_counter()
+                start = time.thread_time()
                 for doc in docs:
                     flt.filter(doc)
-                best = min(best, time.perf_counter() - start)
+                best = min(best, time.thread_time() - start)
             print(f"{name:18} {label:30} {size / best / 1e6:8.2f} MB/s  ({len(docs)} docs, {size} bytes)")
 
 
@@ -718,6 +768,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--large", type=int, default=0, help="real documents per kind, no boundary documents")
+    parser.add_argument("--fuzz", type=int, default=0, help="random texts only (a cross-check, not the fixture)")
     parser.add_argument("--bench", action="store_true", help="time datatrove on the fixture's real documents")
     args = parser.parse_args()
     if args.bench:
@@ -726,7 +777,9 @@ def main():
     np.seterr(all="ignore")
     import warnings
     warnings.simplefilter("ignore")
-    write(build_records(args.large), args.output)
+    if args.fuzz and args.output == DEFAULT_OUTPUT:
+        parser.error("--fuzz writes a cross-check, not the fixture: give -o")
+    write(fuzz_records(args.fuzz) if args.fuzz else build_records(args.large), args.output)
 
 
 if __name__ == "__main__":

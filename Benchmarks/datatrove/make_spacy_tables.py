@@ -67,11 +67,10 @@ def check_shapes():
     for p in TOKENIZER_PREFIXES:
         if p.strip() and p not in specials:
             unescape(p)
-    # Suffixes.
-    lits = []
-    for p in TOKENIZER_SUFFIXES[: len(TOKENIZER_SUFFIXES) - 6]:
+    # Suffixes: literals, \.\.+ and the icon class, then six lookbehind rules.
+    for p in TOKENIZER_SUFFIXES[:-6]:
         if p.strip() and p not in (r"\.\.+", icons):
-            lits.append(unescape(p))
+            unescape(p)
     tail = TOKENIZER_SUFFIXES[-6:]
     assert tail[0] == r"(?<=[0-9])\+", tail[0]
     assert tail[1] == r"(?<=°[FfCcKk])\.", tail[1]

@@ -119,7 +119,9 @@ EDGE = [
     ("degree", "45° 45°C 45°c. 90°K."), ("currency after", "100$ 50£ 20€."), ("version dots", "1.2.3. and 1.2.3"),
     ("mixed case exc", "Gonna GONna gONNA"), ("split brackets", "(can't) [won't] {gonna}"),
     ("matcher across", "x:) x :) :-) :-)) foo:-)"), ("matcher 10am", "10a.m. (10a.m.) 10 a.m."),
-    ("matcher quotes", "''quoted'' ’’x’’ ''"), ("and/or", "and/or And/Or w/o"),
+    ("matcher quotes", "''quoted'' ’’x’’ ''"), ("matcher prefix", ":)x fopen(): f():"),
+    # "( :)x": "(" ":" match a pattern across the space and, kept first, block the ":" ")" of ":)".
+    ("matcher blocked", "( :)x"), ("matcher gap", "(\t:)x (  :)x"), ("and/or", "and/or And/Or w/o"),
     ("copyright line", "Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>"),
     ("debian changelog", "  * New upstream release (Closes: #123456).\n -- Jane <jane@debian.org>  Mon, 01 Jan 2024"),
 ]

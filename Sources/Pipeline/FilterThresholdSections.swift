@@ -58,9 +58,10 @@ extension C4QualityConfig {
         if let value = try section.optionalBool("split_paragraph") { splitParagraph = value }
         if let value = try section.optionalBool("remove_citations") { removeCitations = value }
         if let value = try section.optionalBool("filter_no_terminal_punct") { filterNoTerminalPunct = value }
-        if let value = try section.optionalInt("min_num_sentences", atLeast: 0) { minNumSentences = value }
+        // -1 disables these checks, as in datatrove.
+        if let value = try section.optionalInt("min_num_sentences", atLeast: -1) { minNumSentences = value }
         if let value = try section.optionalInt("min_words_per_line", atLeast: 0) { minWordsPerLine = value }
-        if let value = try section.optionalInt("max_word_length", atLeast: 1) { maxWordLength = value }
+        if let value = try section.optionalInt("max_word_length", atLeast: -1) { maxWordLength = value }
         if let value = try section.optionalBool("filter_lorem_ipsum") { filterLoremIpsum = value }
         if let value = try section.optionalBool("filter_javascript") { filterJavascript = value }
         if let value = try section.optionalBool("filter_curly_bracket") { filterCurlyBracket = value }
@@ -74,7 +75,10 @@ extension C4ParagraphConfig {
     mutating func read(_ section: YAMLMapping) throws(ConfigError) {
         if let value = try section.optionalInt("min_paragraphs", atLeast: 0) { minParagraphs = value }
         if let value = try section.optionalInt("min_paragraph_len", atLeast: 0) { minParagraphLen = value }
-        if let value = try section.optionalString("line_delimiter") { lineDelimiter = value }
+        if let value = try section.optionalString("line_delimiter") {
+            guard !value.isEmpty else { throw section.invalid("line_delimiter", mustBe: "a non-empty string") }
+            lineDelimiter = value
+        }
     }
 }
 
@@ -101,8 +105,12 @@ extension PIIFormatterConfig {
         if let value = try section.optionalBool("remove_ips") { removeIps = value }
         if let value = try section.optionalBool("only_remove_public_ips") { onlyRemovePublicIps = value }
         if let value = try section.optionalStringList("email_replacement", scalarAllowed: true) {
+            guard !value.isEmpty else { throw section.invalid("email_replacement", mustBe: "at least one string") }
             emailReplacement = value.map { $0.value }
         }
-        if let value = try section.optionalStringList("ip_replacement", scalarAllowed: true) { ipReplacement = value.map { $0.value } }
+        if let value = try section.optionalStringList("ip_replacement", scalarAllowed: true) {
+            guard !value.isEmpty else { throw section.invalid("ip_replacement", mustBe: "at least one string") }
+            ipReplacement = value.map { $0.value }
+        }
     }
 }

@@ -229,6 +229,26 @@ struct PythonTextTests {
         #expect(PythonText.splitLines("a\n\u{301}b").map { Array($0.unicodeScalars) } == [["a"], ["\u{301}", "b"]])
     }
 
+    @Test func byteLevelHelpersAgreeWithScalarOnes() {
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if PythonText.isLineBoundary(scalar), !PythonText.isSpace(value: value) { Issue.record("boundary \(value)") }
+        }
+        let text = "a\u{85}é\u{2028}中\u{2029}𝐇\r\n\u{1F}x"
+        let scalars = PythonText.withUTF8(text) { bytes -> [UInt32] in
+            var values: [UInt32] = []
+            var index = 0
+            while index < bytes.count {
+                let (value, width) = PythonText.scalar(at: index, in: bytes)
+                values.append(value)
+                index += width
+                #expect(PythonText.scalar(before: index, in: bytes).value == value)
+            }
+            return values
+        }
+        #expect(scalars == text.unicodeScalars.map(\.value))
+    }
+
     @Test func stripLikePython() {
         #expect(String(PythonText.strip(" \t\u{1F}\u{3000}x y\u{85}\u{A0} ")) == "x y")
         #expect(String(PythonText.lstrip("\u{2028} x ")) == "x ")

@@ -194,8 +194,13 @@ struct SpacyTokenizerTests {
     @Test func specialCaseMatcher() {
         // "x:)" splits into x : ) by affixes; the matcher rejoins ":)".
         #expect(words("x:)") == ["x", ":)"])
+        #expect(words("fopen():") == ["fopen", "(", "):"])
         // Across a space the tokens are not the rule's text: untouched.
         #expect(words(": )") == [":", ")"])
+        // ... but that match still wins the overlap ("( :" is found before ": )"), as in spaCy.
+        #expect(words("( :)x") == ["(", ":", ")", "x"])
+        // A whitespace token in between (not a single space) breaks the phrase.
+        #expect(words("(\t:)x") == ["(", ":)", "x"])
     }
 
     @Test func urls() {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Settings of datatrove's `C4ParagraphFilter` (0.10.1). datatrove fixes them as attributes (its
 /// constructor takes none); the names are those attributes'.
 public struct C4ParagraphConfig: Sendable, Equatable {
@@ -37,6 +43,8 @@ public struct C4ParagraphFilter: DocumentFilter {
             var top = [Int](repeating: -1, count: 3)
             func add(_ start: Int, _ end: Int) {
                 lines += 1
+                // A line can only enter the top three with more bytes than the third (scalars <= bytes).
+                if end - start <= top[2] { return }
                 let length = C4Text.scalarCount(bytes, start, end)
                 if length > top[2] {
                     top[2] = length
@@ -46,7 +54,19 @@ public struct C4ParagraphFilter: DocumentFilter {
             }
             var start = 0
             let width = delimiter.count
-            if width > 0 {
+            if width == 1 {
+                // One byte (the usual "\n"): memchr.
+                let needle = Int32(delimiter[0])
+                if let base = bytes.baseAddress {
+                    var i = 0
+                    while i < bytes.count, let hit = memchr(base + i, needle, bytes.count - i) {
+                        let index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                        add(start, index)
+                        i = index + 1
+                        start = i
+                    }
+                }
+            } else if width > 1 {
                 var i = 0
                 while i + width <= bytes.count {
                     if bytes[i] == delimiter[0] && C4Text.endsWith(bytes, i, i + width, delimiter) {

@@ -148,14 +148,24 @@ public struct C4QualityFilter: DocumentFilter {
         case keep(fromScratch: Bool, Int, Int)
     }
 
-    /// The rules for one line (or sentence) `bytes[start..<end]`, in datatrove's order.
+    /// The rules for one line (or sentence) `bytes[start..<end]`, in datatrove's order. Rules 1, 3 and
+    /// 4 only ever drop the line, so they are checked cheapest first: most lines fail on their last byte.
     private func judgeLine(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
                            _ cited: inout [UInt8], _ folded: inout [UInt8]) -> LineVerdict {
         let (s, e) = C4Text.strip(bytes, start, end)
+        // Citation removal can only change the last byte when it is a citation's `]`.
+        if config.filterNoTerminalPunct {
+            guard s < e else { return .skip }
+            switch bytes[e - 1] {
+            case 0x2E, 0x3F, 0x21, 0x22, 0x27, 0x5D: break
+            default: return .skip
+            }
+        }
         // Words (`line.split()`) and the longest-word check; a word can only be too long when the
-        // line has more bytes than the limit.
+        // line has more bytes than the limit, and words need only be counted up to the minimum.
         let checkLength = config.maxWordLength != -1 && e - s > config.maxWordLength
-        let (words, tooLong) = Self.countWords(bytes, s, e, longerThan: checkLength ? config.maxWordLength : nil)
+        let (words, tooLong) = Self.countWords(bytes, s, e, longerThan: checkLength ? config.maxWordLength : nil,
+                                               enough: checkLength ? Int.max : config.minWordsPerLine)
         if tooLong { return .skip }
         if config.removeCitations, C4Citations.mayContain(bytes, s, e) {
             cited.removeAll(keepingCapacity: true)
@@ -198,10 +208,11 @@ public struct C4QualityFilter: DocumentFilter {
         }
     }
 
-    /// `len(line.split())`, and whether a word is longer than `limit` scalars.
+    /// `len(line.split())` (or any count of at least `enough` once reached), and whether a word is
+    /// longer than `limit` scalars.
     @inline(__always)
     static func countWords(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
-                           longerThan limit: Int?) -> (Int, Bool) {
+                           longerThan limit: Int?, enough: Int = Int.max) -> (Int, Bool) {
         var words = 0
         var inWord = false
         var length = 0
@@ -224,6 +235,7 @@ public struct C4QualityFilter: DocumentFilter {
                 if !inWord {
                     inWord = true
                     words += 1
+                    if words >= enough { return (words, false) }
                     length = 0
                 }
                 length += 1
@@ -332,47 +344,55 @@ enum C4Phrases {
 
     /// Searches `line.lower()`. Only two non-ASCII scalars lowercase to something containing ASCII:
     /// U+212A KELVIN SIGN (to "k") and U+0130 (to "i" + U+0307, which no phrase can continue), so
-    /// folding ASCII letters and the Kelvin sign is exactly `lower()` for these phrases.
+    /// folding ASCII letters and the Kelvin sign is exactly `lower()` for these phrases. Lines without a
+    /// Kelvin sign are searched in place.
     static func search(_ line: UnsafeBufferPointer<UInt8>, folded: inout [UInt8]) -> Found {
-        folded.removeAll(keepingCapacity: true)
-        var i = 0
         let n = line.count
-        while i < n {
-            let x = line[i]
-            if x >= 0x41 && x <= 0x5A {
-                folded.append(x | 0x20)
-                i += 1
-            } else if x == 0xE2 && i + 2 < n && line[i + 1] == 0x84 && line[i + 2] == 0xAA {
-                folded.append(0x6B)
-                i += 3
-            } else {
-                folded.append(x)
-                i += 1
-            }
-        }
-        var found = Found()
-        folded.withUnsafeBufferPointer { f in
-            let count = f.count
-            @inline(__always) func at(_ k: Int, _ p: [UInt8]) -> Bool {
-                guard k + p.count <= count else { return false }
+        var i = 0
+        while i + 2 < n {
+            if line[i] == 0xE2 && line[i + 1] == 0x84 && line[i + 2] == 0xAA {
+                folded.removeAll(keepingCapacity: true)
                 var j = 0
-                while j < p.count {
-                    if f[k + j] != p[j] { return false }
-                    j += 1
+                while j < n {
+                    if line[j] == 0xE2 && j + 2 < n && line[j + 1] == 0x84 && line[j + 2] == 0xAA {
+                        folded.append(0x6B)
+                        j += 3
+                    } else {
+                        folded.append(line[j])
+                        j += 1
+                    }
                 }
-                return true
+                return folded.withUnsafeBufferPointer(scan)
             }
-            for k in 0..<count {
-                switch f[k] {
-                case 0x6C: if !found.loremIpsum && at(k, lorem) { found.loremIpsum = true }
-                case 0x6A: if !found.javascript && at(k, javascript) { found.javascript = true }
-                case 0x74: if at(k, policies[0]) { found.policy = true }
-                case 0x70: if at(k, policies[1]) { found.policy = true }
-                case 0x63: if at(k, policies[2]) { found.policy = true }
-                case 0x75:
-                    if at(k, policies[3]) || at(k, policies[4]) || at(k, policies[5]) { found.policy = true }
-                default: break
-                }
+            i += 1
+        }
+        return scan(line)
+    }
+
+    /// The phrases in `f`, ASCII letters compared case-insensitively.
+    private static func scan(_ f: UnsafeBufferPointer<UInt8>) -> Found {
+        var found = Found()
+        let count = f.count
+        @inline(__always) func lower(_ x: UInt8) -> UInt8 { x &- 0x41 < 26 ? x | 0x20 : x }
+        @inline(__always) func at(_ k: Int, _ p: [UInt8]) -> Bool {
+            guard k + p.count <= count else { return false }
+            var j = 1  // the first byte was checked by the caller
+            while j < p.count {
+                if lower(f[k + j]) != p[j] { return false }
+                j += 1
+            }
+            return true
+        }
+        for k in 0..<count {
+            switch f[k] | 0x20 {
+            case 0x6C: if !found.loremIpsum && at(k, lorem) { found.loremIpsum = true }
+            case 0x6A: if !found.javascript && at(k, javascript) { found.javascript = true }
+            case 0x74: if at(k, policies[0]) { found.policy = true }
+            case 0x70: if at(k, policies[1]) { found.policy = true }
+            case 0x63: if at(k, policies[2]) { found.policy = true }
+            case 0x75:
+                if at(k, policies[3]) || at(k, policies[4]) || at(k, policies[5]) { found.policy = true }
+            default: break
             }
         }
         return found

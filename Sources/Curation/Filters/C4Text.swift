@@ -56,9 +56,18 @@ enum C4Text {
                            _ body: (Int, Int) throws -> Void) rethrows {
         var lineStart = start
         var i = start
+        let raw = UnsafeRawPointer(b.baseAddress)
         while i < end {
+            // Eight bytes at a time past bytes that cannot begin a boundary (all but 0x00-0x1E, 0xC2, 0xE2).
+            if let raw {
+                while i + 8 <= end {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if hasByteBelow0x1F(w) || hasByte(w, 0xC2) || hasByte(w, 0xE2) { break }
+                    i += 8
+                }
+                if i >= end { break }
+            }
             let x = b[i]
-            // Only these lead bytes can begin a boundary.
             if x > 0x1E && x != 0xC2 && x != 0xE2 {
                 i += 1
                 continue
@@ -73,6 +82,20 @@ enum C4Text {
             lineStart = i
         }
         if lineStart < end { try body(lineStart, end) }
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether a byte of `w` is below 0x1F (exact as a yes/no answer).
+    @inline(__always)
+    static func hasByteBelow0x1F(_ w: UInt64) -> Bool { (w &- ones &* 0x1F) & ~w & highs != 0 }
+
+    /// Whether a byte of `w` equals `value`.
+    @inline(__always)
+    static func hasByte(_ w: UInt64, _ value: UInt8) -> Bool {
+        let x = w ^ (ones &* UInt64(value))
+        return (x &- ones) & ~x & highs != 0
     }
 
     /// `str.strip()` with no argument on `b[start..<end]`.
@@ -112,16 +135,24 @@ enum C4Text {
         return s < e
     }
 
-    /// `len()` of `b[start..<end]`: the bytes that are not UTF-8 continuation bytes.
+    /// `len()` of `b[start..<end]`: the bytes that are not UTF-8 continuation bytes (10xxxxxx).
     @inline(__always)
     static func scalarCount(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
-        var count = 0
+        var continuation = 0
         var i = start
+        if let raw = UnsafeRawPointer(b.baseAddress) {
+            while i + 8 <= end {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                // Bit 7 set and bit 6 clear, per byte.
+                continuation += (w & ~(w << 1) & highs).nonzeroBitCount
+                i += 8
+            }
+        }
         while i < end {
-            if b[i] & 0xC0 != 0x80 { count += 1 }
+            if b[i] & 0xC0 == 0x80 { continuation += 1 }
             i += 1
         }
-        return count
+        return end - start - continuation
     }
 
     /// Whether `b[start..<end]` ends with the bytes of `suffix` (`str.endswith`, scalar for scalar).

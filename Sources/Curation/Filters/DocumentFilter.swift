@@ -36,12 +36,5 @@ public struct WhitespaceWordTokenizer: WordTokenizer {
 /// Python `str` predicates by Unicode scalar, where the rules depend on them.
 public enum PythonString {
     /// `str.isspace`: bidirectional class WS, B or S, or general category Zs.
-    public static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-            return true
-        default:
-            return false
-        }
-    }
+    public static func isSpace(_ scalar: Unicode.Scalar) -> Bool { PythonText.isSpace(value: scalar.value) }
 }

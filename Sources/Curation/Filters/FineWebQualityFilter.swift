@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Settings of datatrove's `FineWebQualityFilter` (0.10.1): the same names (camelCase here, snake_case
 /// in YAML) and defaults as its constructor. (`language` becomes the filter's word tokenizer.)
 public struct FineWebQualityConfig: Sendable, Equatable {
@@ -59,11 +65,15 @@ public struct FineWebQualityFilter: DocumentFilter {
             var lines: [Range<Int>] = []
             var newlines = 0
             var start = 0
-            for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
-                if C4Text.hasNonSpace(bytes, start, i) { lines.append(start..<i) }
-                if i < bytes.count { newlines += 1 }
-                start = i + 1
+            if let base = bytes.baseAddress {
+                while start < bytes.count, let hit = memchr(base + start, 0x0A, bytes.count - start) {
+                    let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if C4Text.hasNonSpace(bytes, start, i) { lines.append(start..<i) }
+                    newlines += 1
+                    start = i + 1
+                }
             }
+            if C4Text.hasNonSpace(bytes, start, bytes.count) { lines.append(start..<bytes.count) }
             if lines.isEmpty { return .drop("empty") }
             let count = Double(lines.count)
 
@@ -85,7 +95,9 @@ public struct FineWebQualityFilter: DocumentFilter {
             }
 
             if whitespaceWords {
-                let words = C4QualityFilter.countWords(bytes, 0, bytes.count, longerThan: nil).0
+                // More words only lower the ratio: counting can stop once it is low enough.
+                let words = C4QualityFilter.countWords(bytes, 0, bytes.count, longerThan: nil,
+                                                       enough: enoughWords(newlines: newlines)).0
                 if words > 0 && Double(newlines) / Double(words) > config.newLineRatio { return .drop("list_ratio") }
                 return .keep
             }
@@ -96,6 +108,17 @@ public struct FineWebQualityFilter: DocumentFilter {
         let newlines = C4Text.withBytes(text) { bytes in bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
         if words > 0 && Double(newlines) / Double(words) > config.newLineRatio { return .drop("list_ratio") }
         return .keep
+    }
+
+    /// The fewest words with which `newlines / words > newLineRatio` is false (Int.max if none).
+    private func enoughWords(newlines: Int) -> Int {
+        let r = config.newLineRatio
+        guard r > 0, r.isFinite else { return Int.max }
+        let n = Double(newlines)
+        var e = max(1, Int(min(n / r, Double(Int.max / 2)).rounded(.up)))
+        while e > 1 && n / Double(e - 1) <= r { e -= 1 }
+        while n / Double(e) > r { e += 1 }
+        return e
     }
 
     /// `line.endswith(self.stop_chars)`.

@@ -74,14 +74,7 @@ public struct GopherQualityFilter: DocumentFilter {
         var nonSymbolLength = 0
         var alphaWords = 0
         for word in words {
-            var length = 0
-            var symbolsOnly = true
-            var hasAlpha = false
-            for scalar in word.unicodeScalars {
-                length += 1
-                if symbolsOnly && !DatatrovePunctuation.contains(scalar) { symbolsOnly = false }
-                if !hasAlpha && PythonText.isAlpha(scalar) { hasAlpha = true }
-            }
+            let (length, symbolsOnly, hasAlpha) = PythonText.withUTF8(word, Self.classify)
             if !symbolsOnly {
                 nonSymbolWords += 1
                 nonSymbolLength += length
@@ -102,30 +95,24 @@ public struct GopherQualityFilter: DocumentFilter {
         }
 
         if let maximum = config.maxSymbolWordRatio, maximum != 0, wordCount > 0 {
-            if Double(PythonText.count("#", in: text)) / Double(wordCount) > maximum {
-                return .drop("gopher_too_many_hashes")
+            let (hashes, ellipses) = PythonText.withUTF8(text) { bytes in
+                (PythonText.countOccurrences([0x23], in: bytes),  // "#"
+                 PythonText.countOccurrences([0x2E, 0x2E, 0x2E], in: bytes)  // "..."
+                    + PythonText.countOccurrences([0xE2, 0x80, 0xA6], in: bytes))  // "…"
             }
-            let ellipses = PythonText.count("...", in: text) + PythonText.count("…", in: text)
+            if Double(hashes) / Double(wordCount) > maximum { return .drop("gopher_too_many_hashes") }
             if Double(ellipses) / Double(wordCount) > maximum { return .drop("gopher_too_many_ellipsis") }
         }
 
         let bulletLimit = config.maxBulletLinesRatio.flatMap { $0 == 0 ? nil : $0 }
         let ellipsisLimit = config.maxEllipsisLinesRatio.flatMap { $0 == 0 ? nil : $0 }
         if bulletLimit != nil || ellipsisLimit != nil {
-            let lines = PythonText.splitLines(text)
-            if !lines.isEmpty {
-                var bullets = 0
-                var ellipses = 0
-                for line in lines {
-                    let start = PythonText.lstrip(line).unicodeScalars.first
-                    if start == "•" || start == "-" { bullets += 1 }
-                    let end = PythonText.rstrip(line)
-                    if end.unicodeScalars.last == "…" || PythonText.endsWith(end, "...") { ellipses += 1 }
-                }
-                if let limit = bulletLimit, Double(bullets) / Double(lines.count) > limit {
+            let (lines, bullets, ellipses) = PythonText.withUTF8(text, Self.lineCounts)
+            if lines > 0 {
+                if let limit = bulletLimit, Double(bullets) / Double(lines) > limit {
                     return .drop("gopher_too_many_bullets")
                 }
-                if let limit = ellipsisLimit, Double(ellipses) / Double(lines.count) > limit {
+                if let limit = ellipsisLimit, Double(ellipses) / Double(lines) > limit {
                     return .drop("gopher_too_many_end_ellipsis")
                 }
             }
@@ -140,6 +127,60 @@ public struct GopherQualityFilter: DocumentFilter {
             return .drop("gopher_enough_stop_words")
         }
         return .keep
+    }
+
+    /// A word's length in scalars, whether all its scalars are in `PUNCTUATION_SET` (a symbol word),
+    /// and whether one is alphabetic.
+    private static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Bool, Bool) {
+        var length = 0
+        var symbolsOnly = true
+        var hasAlpha = false
+        var index = 0
+        while index < bytes.count {
+            let (value, width) = PythonText.scalar(at: index, in: bytes)
+            length += 1
+            index += width
+            if symbolsOnly && !DatatrovePunctuation.contains(value: value) { symbolsOnly = false }
+            if !hasAlpha && PythonText.isAlpha(value: value) { hasAlpha = true }
+            if !symbolsOnly && hasAlpha {  // the rest only adds to the length
+                while index < bytes.count {
+                    if bytes[index] & 0xC0 != 0x80 { length += 1 }
+                    index += 1
+                }
+            }
+        }
+        return (length, symbolsOnly, hasAlpha)
+    }
+
+    /// Over `text.splitlines()`: the number of lines, of lines whose `lstrip()` starts with `•` or `-`,
+    /// and of lines whose `rstrip()` ends with `...` or `…`.
+    private static func lineCounts(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int) {
+        var lines = 0
+        var bullets = 0
+        var ellipses = 0
+        PythonText.forEachLine(bytes) { start, end in
+            lines += 1
+            var first = start
+            while first < end {
+                let (value, width) = PythonText.scalar(at: first, in: bytes)
+                if !PythonText.isSpace(value: value) {
+                    if value == 0x2022 || value == 0x2D { bullets += 1 }  // "•", "-"
+                    break
+                }
+                first += width
+            }
+            var last = end
+            while last > first {
+                let (value, width) = PythonText.scalar(before: last, in: bytes)
+                if !PythonText.isSpace(value: value) { break }
+                last -= width
+            }
+            if last - first >= 3 {
+                let (a, b, c) = (bytes[last - 3], bytes[last - 2], bytes[last - 1])
+                if (a == 0x2E && b == 0x2E && c == 0x2E) || (a == 0xE2 && b == 0x80 && c == 0xA6) { ellipses += 1 }
+            }
+        }
+        return (lines, bullets, ellipses)
     }
 }
 
@@ -168,7 +209,7 @@ struct StopWordSet: Sendable {
         var found = [Bool](repeating: false, count: words.count)
         var count = 0
         for word in text {
-            let match = word.utf8.withContiguousStorageIfAvailable { lookup($0) } ?? Array(word.utf8).withUnsafeBufferPointer { lookup($0) }
+            let match = PythonText.withUTF8(word, lookup)
             guard let match, !found[match] else { continue }
             found[match] = true
             count += 1

@@ -106,12 +106,14 @@ public struct GopherRepetitionFilter: DocumentFilter {
 
         if config.topNGrams.isEmpty && config.dupNGrams.isEmpty { return .keep }
         let words = WordBuffers(tokenizer.words(text))
+        var table = ByteSliceTable(capacity: words.count)  // n-grams of any n >= 1 fit
         for rule in config.topNGrams {
-            guard let top = words.topDuplicateChars(rule.n) else { continue }  // `if not n_grams: continue`
+            // `if not n_grams: continue`
+            guard let top = words.topDuplicateChars(rule.n, table: &table) else { continue }
             if Double(top) / length > rule.fraction { return .drop("top_\(rule.n)_gram") }
         }
         for rule in config.dupNGrams {
-            let repeated = words.allDuplicateChars(rule.n)
+            let repeated = words.allDuplicateChars(rule.n, table: &table)
             if Double(repeated) / length > rule.fraction { return .drop("duplicated_\(rule.n)_n_grams") }
         }
         return .keep
@@ -127,7 +129,7 @@ public struct GopherRepetitionFilter: DocumentFilter {
         ranges.reserveCapacity(elements.count)
         for element in elements {
             let start = buffer.count
-            buffer.append(contentsOf: element.utf8)
+            PythonText.withUTF8(element) { buffer.append(contentsOf: $0) }
             ranges.append(start..<buffer.count)
         }
         return buffer.withUnsafeBufferPointer { duplicates($0, ranges) }
@@ -137,9 +139,12 @@ public struct GopherRepetitionFilter: DocumentFilter {
         var seen = ByteSliceTable(capacity: pieces.count)
         var count = 0
         var chars = 0
-        for piece in pieces where !seen.insert(bytes, piece.lowerBound, piece.upperBound).inserted {
-            count += 1
-            chars += scalarCount(bytes, piece.lowerBound, piece.upperBound)
+        for (index, piece) in pieces.enumerated() {
+            let hash = ByteSliceTable.hash(bytes.baseAddress.map { $0 + piece.lowerBound }, piece.count)
+            if !seen.add(bytes, piece.lowerBound, piece.count, hash, window: index) {
+                count += 1
+                chars += scalarCount(bytes, piece.lowerBound, piece.upperBound)
+            }
         }
         return (count, chars)
     }
@@ -183,80 +188,127 @@ public struct GopherRepetitionFilter: DocumentFilter {
 /// The words of a text laid out twice as UTF-8, so that every n-gram is one contiguous byte range:
 /// joined with single spaces (`get_n_grams`: `" ".join(words[i:i+n])`) and joined with nothing
 /// (`find_all_duplicate`: `"".join(words[i:i+n])`, where `["ab", "c"]` and `["a", "bc"]` are the
-/// same n-gram).
+/// same n-gram). Each layout carries polynomial hashes at the word boundaries, so that any window's
+/// hash (a function of its bytes alone) costs one subtraction and one multiplication.
 struct WordBuffers {
-    var spaced: [UInt8] = []
-    /// Start of word i in `spaced`; word i ends at `spacedStart[i + 1] - 1`.
-    var spacedStart: [Int] = []
-    var plain: [UInt8] = []
-    /// Start of word i in `plain`, and the total at the end (count + 1 entries).
-    var plainStart: [Int] = []
+    let count: Int
+    private var spaced: [UInt8] = []
+    private var plain: [UInt8] = []
+    /// Start of word i in `spaced` and in `plain` (count + 1 entries: the end comes last).
+    private var spacedStart: [Int] = []
+    private var plainStart: [Int] = []
     /// Scalars in words 0..<i (count + 1 entries).
-    var scalarPrefix: [Int] = []
+    private var scalarPrefix: [Int] = []
+    /// Prefix hashes (sum of byte x B^offset) at word starts and ends in `spaced`, and at word
+    /// boundaries in `plain`, with B^-offset at the starts.
+    private var spacedHashAtStart: [UInt64] = []
+    private var spacedHashAtEnd: [UInt64] = []
+    private var spacedInverseAtStart: [UInt64] = []
+    private var plainHash: [UInt64] = []
+    private var plainInverse: [UInt64] = []
 
-    var count: Int { spacedStart.count }
+    private static let base: UInt64 = 0x0000_0100_0000_01B3
+    private static let inverseBase: UInt64 = {
+        var inverse = base  // Newton's iteration for the inverse modulo 2^64 of an odd number
+        for _ in 0..<6 { inverse = inverse &* (2 &- base &* inverse) }
+        return inverse
+    }()
 
     init(_ words: [Substring]) {
+        count = words.count
         let bytes = words.reduce(0) { $0 + $1.utf8.count }
         spaced.reserveCapacity(bytes + words.count)
         plain.reserveCapacity(bytes)
-        spacedStart.reserveCapacity(words.count + 1)
-        plainStart.reserveCapacity(words.count + 1)
-        scalarPrefix.reserveCapacity(words.count + 1)
+        spacedStart.reserveCapacity(count + 1)
+        plainStart.reserveCapacity(count + 1)
+        scalarPrefix.reserveCapacity(count + 1)
         var scalars = 0
         for word in words {
             spacedStart.append(spaced.count)
             plainStart.append(plain.count)
             scalarPrefix.append(scalars)
-            let start = plain.count
-            plain.append(contentsOf: word.utf8)
-            for index in start..<plain.count where plain[index] & 0xC0 != 0x80 { scalars += 1 }
-            spaced.append(contentsOf: plain[start...])
+            PythonText.withUTF8(word) { bytes in
+                plain.append(contentsOf: bytes)
+                spaced.append(contentsOf: bytes)
+                for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 }
+            }
             spaced.append(0x20)
         }
+        spacedStart.append(spaced.count)
         plainStart.append(plain.count)
         scalarPrefix.append(scalars)
+        hashBoundaries()
+    }
+
+    private mutating func hashBoundaries() {
+        let b = Self.base
+        let inverse = Self.inverseBase
+        spacedHashAtStart = Array(repeating: 0, count: count)
+        spacedHashAtEnd = Array(repeating: 0, count: count)
+        spacedInverseAtStart = Array(repeating: 0, count: count)
+        plainHash = Array(repeating: 0, count: count + 1)
+        plainInverse = Array(repeating: 0, count: count + 1)
+        var hash: UInt64 = 0
+        var power: UInt64 = 1
+        var inversePower: UInt64 = 1
+        var plainHashValue: UInt64 = 0
+        var plainPower: UInt64 = 1
+        var plainInversePower: UInt64 = 1
+        for i in 0..<count {
+            spacedHashAtStart[i] = hash
+            spacedInverseAtStart[i] = inversePower
+            plainHash[i] = plainHashValue
+            plainInverse[i] = plainInversePower
+            for index in plainStart[i]..<plainStart[i + 1] {
+                let byte = UInt64(plain[index])
+                hash = hash &+ byte &* power
+                power = power &* b
+                inversePower = inversePower &* inverse
+                plainHashValue = plainHashValue &+ byte &* plainPower
+                plainPower = plainPower &* b
+                plainInversePower = plainInversePower &* inverse
+            }
+            spacedHashAtEnd[i] = hash
+            hash = hash &+ 0x20 &* power  // the separator
+            power = power &* b
+            inversePower = inversePower &* inverse
+        }
+        plainHash[count] = plainHashValue
+        plainInverse[count] = plainInversePower
     }
 
     /// `find_top_duplicate(get_n_grams(words, n))`: length x count of the most frequent n-gram, the
     /// first seen among equally frequent ones (`Counter.most_common(1)`); nil when there is no n-gram.
-    func topDuplicateChars(_ n: Int) -> Int? {
+    func topDuplicateChars(_ n: Int, table: inout ByteSliceTable) -> Int? {
         let windows = count - n + 1
         guard windows > 0 else { return nil }
+        table.reset(capacity: windows)
         return spaced.withUnsafeBufferPointer { bytes -> Int in
-            var table = ByteSliceTable(capacity: windows)
-            var counts: [Int] = []
-            var firstWindow: [Int] = []
-            counts.reserveCapacity(windows)
             for i in 0..<windows {
-                let end = spacedStart[i + n - 1] + (plainStart[i + n] - plainStart[i + n - 1])
-                let (entry, inserted) = table.insert(bytes, spacedStart[i], end)
-                if inserted {
-                    counts.append(1)
-                    firstWindow.append(i)
-                } else {
-                    counts[entry] += 1
-                }
+                let start = spacedStart[i]
+                let end = spacedStart[i + n] - 1
+                let hash = (spacedHashAtEnd[i + n - 1] &- spacedHashAtStart[i]) &* spacedInverseAtStart[i]
+                table.add(bytes, start, end - start, hash, window: i)
             }
-            var best = 0
-            for entry in counts.indices.dropFirst() where counts[entry] > counts[best] { best = entry }
-            let i = firstWindow[best]
-            let length = scalarPrefix[i + n] - scalarPrefix[i] + (n - 1)
-            return length * counts[best]
+            let (window, occurrences) = table.mostFrequent()
+            let length = scalarPrefix[window + n] - scalarPrefix[window] + (n - 1)
+            return length * occurrences
         }
     }
 
     /// `find_all_duplicate(words, n)`: scanning left to right, an n-gram (words joined with nothing)
     /// seen before adds its length and jumps n words; a new one is remembered and the scan moves one word.
-    func allDuplicateChars(_ n: Int) -> Int {
+    func allDuplicateChars(_ n: Int, table: inout ByteSliceTable) -> Int {
         let windows = count - n + 1
         guard windows > 0 else { return 0 }
+        table.reset(capacity: windows)
         return plain.withUnsafeBufferPointer { bytes -> Int in
-            var table = ByteSliceTable(capacity: windows)
             var repeated = 0
             var i = 0
             while i < windows {
-                if table.insert(bytes, plainStart[i], plainStart[i + n]).inserted {
+                let start = plainStart[i]
+                let hash = (plainHash[i + n] &- plainHash[i]) &* plainInverse[i]
+                if table.add(bytes, start, plainStart[i + n] - start, hash, window: i) {
                     i += 1
                 } else {
                     repeated += scalarPrefix[i + n] - scalarPrefix[i]
@@ -266,51 +318,109 @@ struct WordBuffers {
             return repeated
         }
     }
-}
 
-/// A set of byte ranges of one buffer, equal when their bytes are (so, for UTF-8, Python `str`
-/// equality), numbered in insertion order. Sized once for at most `capacity` entries.
-struct ByteSliceTable {
-    private var slots: [Int32]
-    private var starts: [Int] = []
-    private var ends: [Int] = []
-    private var hashes: [UInt64] = []
-    private let mask: Int
-
-    init(capacity: Int) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
-        mask = size - 1
-        starts.reserveCapacity(capacity)
-        ends.reserveCapacity(capacity)
-        hashes.reserveCapacity(capacity)
+    func topDuplicateChars(_ n: Int) -> Int? {
+        var table = ByteSliceTable(capacity: count)
+        return topDuplicateChars(n, table: &table)
     }
 
-    /// Adds `bytes[start..<end]` unless an equal range is there; returns its entry number and whether
-    /// it was added.
-    mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
-        -> (entry: Int, inserted: Bool) {
-        let base = bytes.baseAddress
-        let width = end - start
-        let hash = Self.hash(base.map { $0 + start }, width)
-        var slot = Int(truncatingIfNeeded: hash) & mask
+    func allDuplicateChars(_ n: Int) -> Int {
+        var table = ByteSliceTable(capacity: count)
+        return allDuplicateChars(n, table: &table)
+    }
+}
+
+/// A counted set of byte ranges of one buffer, equal when their bytes are (so, for UTF-8, Python `str`
+/// equality), kept in insertion order, for up to `capacity` entries at a time (`reset` empties it).
+/// Callers hash the ranges (any function of the bytes alone; collisions only cost a comparison).
+/// Non-copyable, so that it owns its memory without a class's runtime exclusivity checks.
+struct ByteSliceTable: ~Copyable {
+    private let slots: UnsafeMutablePointer<Int32>
+    private let slotCount: Int
+    private var mask = 0
+    private let hashes: UnsafeMutablePointer<UInt64>
+    private let starts: UnsafeMutablePointer<Int>
+    private let lengths: UnsafeMutablePointer<Int>
+    private let counts: UnsafeMutablePointer<Int>
+    private let firstWindows: UnsafeMutablePointer<Int>
+    private let capacity: Int
+    private(set) var entries = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        var size = 16
+        while size < self.capacity * 2 { size <<= 1 }
+        slotCount = size
+        slots = .allocate(capacity: size)
+        hashes = .allocate(capacity: self.capacity)
+        starts = .allocate(capacity: self.capacity)
+        lengths = .allocate(capacity: self.capacity)
+        counts = .allocate(capacity: self.capacity)
+        firstWindows = .allocate(capacity: self.capacity)
+        reset(capacity: self.capacity)
+    }
+
+    deinit {
+        slots.deallocate()
+        hashes.deallocate()
+        starts.deallocate()
+        lengths.deallocate()
+        counts.deallocate()
+        firstWindows.deallocate()
+    }
+
+    /// Empties the table for up to `entries` entries (at most the capacity it was made with).
+    mutating func reset(capacity entries: Int) {
+        precondition(entries <= capacity, "ByteSliceTable: \(entries) entries, capacity \(capacity)")
+        var size = 16
+        while size < entries * 2 { size <<= 1 }
+        mask = size - 1
+        slots.update(repeating: -1, count: size)
+        self.entries = 0
+    }
+
+    /// Counts `bytes[start ..< start + length]` (with its `hash`); true when it is new, remembered
+    /// as first seen at `window`.
+    @inline(__always) @discardableResult
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int, _ hash: UInt64, window: Int) -> Bool {
+        var slot = Int(truncatingIfNeeded: Self.mix(hash)) & mask
         while true {
             let entry = Int(slots[slot])
             if entry < 0 { break }
-            if hashes[entry] == hash, ends[entry] - starts[entry] == width,
-               Self.same(base, starts[entry], start, width) {
-                return (entry, false)
+            if hashes[entry] == hash, lengths[entry] == length, Self.same(bytes.baseAddress, starts[entry], start, length) {
+                counts[entry] += 1
+                return false
             }
             slot = (slot + 1) & mask
         }
-        let entry = starts.count
-        precondition(entry < slots.count / 2, "ByteSliceTable over capacity")
-        slots[slot] = Int32(entry)
-        starts.append(start)
-        ends.append(end)
-        hashes.append(hash)
-        return (entry, true)
+        precondition(entries < capacity, "ByteSliceTable over capacity")
+        let entry = entries
+        entries += 1
+        slots[slot] = Int32(truncatingIfNeeded: entry)
+        hashes[entry] = hash
+        starts[entry] = start
+        lengths[entry] = length
+        counts[entry] = 1
+        firstWindows[entry] = window
+        return true
+    }
+
+    /// The first-inserted entry among the most counted: its `window` and count.
+    func mostFrequent() -> (window: Int, count: Int) {
+        var best = 0
+        for entry in 1..<max(entries, 1) where counts[entry] > counts[best] { best = entry }
+        return (firstWindows[best], counts[best])
+    }
+
+    @inline(__always)
+    private static func mix(_ value: UInt64) -> UInt64 {
+        var h = value
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
     }
 
     @inline(__always)
@@ -330,7 +440,7 @@ struct ByteSliceTable {
         return true
     }
 
-    /// A fast 64-bit hash of `count` bytes (collisions only cost a comparison).
+    /// A fast 64-bit hash of `count` bytes.
     @inline(__always)
     static func hash(_ pointer: UnsafePointer<UInt8>?, _ count: Int) -> UInt64 {
         let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15

@@ -215,13 +215,17 @@ enum PIIEmail {
     private static func bracketEnd(_ b: UnsafeBufferPointer<UInt8>, _ p: Int) -> Int? {
         func rest(_ p: Int, _ k: Int) -> Int? {
             if k < 3 {
-                for length in PIIIPv4.octetLengths(b, p) where p + length < b.count && b[p + length] == 0x2E {
-                    if let end = rest(p + length + 1, k + 1) { return end }
+                for t in 0..<6 {
+                    let length = PIIIPv4.octetLength(b, p, try: t)
+                    if length > 0 && p + length < b.count && b[p + length] == 0x2E, let end = rest(p + length + 1, k + 1) {
+                        return end
+                    }
                 }
                 return nil
             }
-            for length in PIIIPv4.octetLengths(b, p) where p + length < b.count && b[p + length] == 0x5D {
-                return p + length + 1
+            for t in 0..<6 {
+                let length = PIIIPv4.octetLength(b, p, try: t)
+                if length > 0 && p + length < b.count && b[p + length] == 0x5D { return p + length + 1 }
             }
             var q = p
             while q < b.count && isHostChar(b[q]) { q += 1 }
@@ -234,34 +238,34 @@ enum PIIEmail {
 
 /// The IPv4 expression of datatrove's PII formatter and its `ipaddress` check.
 enum PIIIPv4 {
-    /// Lengths the octet `25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?` can match at `p`, in the order the
-    /// regex engine tries them.
+    /// The length of the octet `25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?` at `p` on the regex engine's
+    /// `k`-th try (k = 0..<6: the three alternatives, the last with `[01]?` and `[0-9]?` taken, then
+    /// given back), or 0 when that try fails.
     @inline(__always)
-    static func octetLengths(_ b: UnsafeBufferPointer<UInt8>, _ p: Int) -> [Int] {
+    static func octetLength(_ b: UnsafeBufferPointer<UInt8>, _ p: Int, try k: Int) -> Int {
         let n = b.count
-        @inline(__always) func digit(_ i: Int) -> Bool { i < n && b[i] >= 0x30 && b[i] <= 0x39 }
+        @inline(__always) func digit(_ i: Int) -> Bool { i < n && b[i] &- 0x30 < 10 }
         @inline(__always) func byte(_ i: Int) -> UInt8 { i < n ? b[i] : 0 }
-        var lengths: [Int] = []
-        if byte(p) == 0x32 && byte(p + 1) == 0x35 && byte(p + 2) >= 0x30 && byte(p + 2) <= 0x35 { lengths.append(3) }
-        if byte(p) == 0x32 && byte(p + 1) >= 0x30 && byte(p + 1) <= 0x34 && digit(p + 2) { lengths.append(3) }
-        if (byte(p) == 0x30 || byte(p) == 0x31) && digit(p + 1) {
-            if digit(p + 2) { lengths.append(3) }
-            lengths.append(2)
+        switch k {
+        case 0: return byte(p) == 0x32 && byte(p + 1) == 0x35 && byte(p + 2) &- 0x30 < 6 ? 3 : 0
+        case 1: return byte(p) == 0x32 && byte(p + 1) &- 0x30 < 5 && digit(p + 2) ? 3 : 0
+        case 2: return byte(p) &- 0x30 < 2 && digit(p + 1) && digit(p + 2) ? 3 : 0
+        case 3: return byte(p) &- 0x30 < 2 && digit(p + 1) ? 2 : 0
+        case 4: return digit(p) && digit(p + 1) ? 2 : 0
+        default: return digit(p) ? 1 : 0
         }
-        if digit(p) {
-            if digit(p + 1) { lengths.append(2) }
-            lengths.append(1)
-        }
-        return lengths
     }
 
     /// The end of the address starting at `p`, or nil.
     static func match(_ b: UnsafeBufferPointer<UInt8>, _ p: Int) -> Int? {
-        func rest(_ p: Int, _ k: Int) -> Int? {
-            let lengths = octetLengths(b, p)
-            if k == 3 { return lengths.first.map { p + $0 } }
-            for length in lengths where p + length < b.count && b[p + length] == 0x2E {
-                if let end = rest(p + length + 1, k + 1) { return end }
+        func rest(_ p: Int, _ octet: Int) -> Int? {
+            for k in 0..<6 {
+                let length = octetLength(b, p, try: k)
+                if length == 0 { continue }
+                if octet == 3 { return p + length }
+                if p + length < b.count && b[p + length] == 0x2E, let end = rest(p + length + 1, octet + 1) {
+                    return end
+                }
             }
             return nil
         }
@@ -316,7 +320,9 @@ enum PIIIPv4 {
         let n = b.count
         var p = 0
         while p < n {
-            guard b[p] >= 0x30 && b[p] <= 0x39, let end = match(b, p) else {
+            // An address starts with a digit and has a dot within its first four bytes.
+            guard b[p] &- 0x30 < 10, p + 1 < n && (b[p + 1] == 0x2E || (p + 2 < n && (b[p + 2] == 0x2E
+                    || (p + 3 < n && b[p + 3] == 0x2E)))), let end = match(b, p) else {
                 p += 1
                 continue
             }

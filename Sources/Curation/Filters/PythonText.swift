@@ -24,13 +24,15 @@ public enum PythonText {
 
     /// `str.isspace()` for one scalar.
     @inline(__always)
-    public static func isSpace(_ scalar: Unicode.Scalar) -> Bool { PythonString.isSpace(scalar) }
+    public static func isSpace(_ scalar: Unicode.Scalar) -> Bool { isSpace(value: scalar.value) }
 
     /// `str.isalpha()` for one scalar: general category Lu, Ll, Lt, Lm or Lo in the Unicode version of
     /// the Python that datatrove ran on (`AlphaTable.unicodeVersion`), not Swift's own tables.
     @inline(__always)
-    public static func isAlpha(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
+    public static func isAlpha(_ scalar: Unicode.Scalar) -> Bool { isAlpha(value: scalar.value) }
+
+    @inline(__always)
+    static func isAlpha(value: UInt32) -> Bool {
         if value < 0x80 { return (value | 0x20) &- 0x61 < 26 }
         return inRanges(value, AlphaTable.ranges)
     }
@@ -56,23 +58,13 @@ public enum PythonText {
 
     /// `str.splitlines()` on a substring.
     public static func splitLines(_ text: Substring) -> [Substring] {
+        var offsets: [(Int, Int)] = []
+        withUTF8(text) { bytes in forEachLine(bytes) { offsets.append(($0, $1)) } }
+        let utf8 = text.utf8
         let scalars = text.unicodeScalars
-        var lines: [Substring] = []
-        var start = scalars.startIndex
-        var index = start
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            guard isLineBoundary(scalar) else {
-                scalars.formIndex(after: &index)
-                continue
-            }
-            lines.append(Substring(scalars[start..<index]))
-            scalars.formIndex(after: &index)
-            if scalar == "\r", index < scalars.endIndex, scalars[index] == "\n" { scalars.formIndex(after: &index) }
-            start = index
+        return offsets.map { start, end in
+            Substring(scalars[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
         }
-        if start < scalars.endIndex { lines.append(Substring(scalars[start..<scalars.endIndex])) }
-        return lines
     }
 
     /// `str.strip()` with no argument: removes `isspace` scalars at both ends.
@@ -101,6 +93,75 @@ public enum PythonText {
         return Substring(scalars[..<end])
     }
 
+    // MARK: The same on UTF-8 bytes (valid UTF-8, as a Swift string holds), for hot loops
+
+    /// Runs `body` on the UTF-8 bytes of `text`, copying only when they are not contiguous.
+    static func withUTF8<R>(_ text: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// The scalar starting at byte `index`, and its width in bytes.
+    @inline(__always)
+    static func scalar(at index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (value: UInt32, width: Int) {
+        let lead = UInt32(bytes[index])
+        if lead < 0x80 { return (lead, 1) }
+        if lead < 0xE0 { return ((lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F), 2) }
+        if lead < 0xF0 {
+            return ((lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F), 3)
+        }
+        return ((lead & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12 | UInt32(bytes[index + 2] & 0x3F) << 6
+                | UInt32(bytes[index + 3] & 0x3F), 4)
+    }
+
+    /// The scalar ending just before byte `end`, and its width in bytes.
+    @inline(__always)
+    static func scalar(before end: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (value: UInt32, width: Int) {
+        var start = end - 1
+        while bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return scalar(at: start, in: bytes)
+    }
+
+    /// `str.isspace()` for a scalar value.
+    @inline(__always)
+    static func isSpace(value: UInt32) -> Bool {
+        switch value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Calls `body(start, end)` with the byte range of each line of `str.splitlines()`.
+    static func forEachLine(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
+        let count = bytes.count
+        var start = 0
+        var index = 0
+        while index < count {
+            let byte = bytes[index]
+            var width = 0
+            switch byte {
+            case 0x0D: width = index + 1 < count && bytes[index + 1] == 0x0A ? 2 : 1
+            case 0x0A...0x0C, 0x1C...0x1E: width = 1
+            case 0xC2: if index + 1 < count, bytes[index + 1] == 0x85 { width = 2 }  // U+0085
+            case 0xE2:  // U+2028, U+2029
+                if index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+                    width = 3
+                }
+            default: break
+            }
+            if width == 0 {
+                index += 1  // continuation bytes never look like a boundary's first byte
+                continue
+            }
+            body(start, index)
+            index += width
+            start = index
+        }
+        if start < count { body(start, count) }
+    }
+
     /// `s.startswith(prefix)`, scalar by scalar.
     public static func startsWith(_ text: some StringProtocol, _ prefix: some StringProtocol) -> Bool {
         text.utf8.starts(with: prefix.utf8)
@@ -121,12 +182,10 @@ public enum PythonText {
     public static func count(_ needle: some StringProtocol, in text: some StringProtocol) -> Int {
         let pattern = Array(needle.utf8)
         if pattern.isEmpty { return length(text) + 1 }
-        let fast = text.utf8.withContiguousStorageIfAvailable { countOccurrences(pattern, in: $0) }
-        if let fast { return fast }
-        return Array(text.utf8).withUnsafeBufferPointer { countOccurrences(pattern, in: $0) }
+        return withUTF8(text) { countOccurrences(pattern, in: $0) }
     }
 
-    private static func countOccurrences(_ pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    static func countOccurrences(_ pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let first = pattern[0]
         let width = pattern.count
         var count = 0
@@ -185,8 +244,10 @@ public enum PythonText {
 /// these is a "symbol word" for the Gopher quality filter.
 public enum DatatrovePunctuation {
     @inline(__always)
-    public static func contains(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
+    public static func contains(_ scalar: Unicode.Scalar) -> Bool { contains(value: scalar.value) }
+
+    @inline(__always)
+    static func contains(value: UInt32) -> Bool {
         if value < 64 { return PunctuationTable.asciiLow & (1 << UInt64(value)) != 0 }
         if value < 128 { return PunctuationTable.asciiHigh & (1 << UInt64(value - 64)) != 0 }
         return PythonText.inSorted(value, PunctuationTable.others)

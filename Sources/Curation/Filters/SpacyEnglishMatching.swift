@@ -10,6 +10,36 @@ extension SpacyEnglishPass {
         var contiguous: Bool
     }
 
+    /// Whether the tokens from `first` on (one whitespace-free run, so all touching) hold a matcher
+    /// pattern whose rule splits differently.
+    func spanHasReplacement(from first: Int) -> Bool {
+        let n = tokens.count
+        for i in first..<(n - 1) {
+            let id = rules.leadingPairs.lookupPair(s, Int(tokens[i].start), Int(tokens[i].end),
+                                                   Int(tokens[i + 1].start), Int(tokens[i + 1].end))
+            if id < 0 { continue }
+            patterns: for pattern in Int(rules.patternsOfPair[id])..<Int(rules.patternsOfPair[id + 1]) {
+                if rules.patternIsIdentity[pattern] { continue }
+                let rule = Int(rules.patternRule[pattern])
+                let lengthsFrom = Int(rules.patternTokenOffsets[pattern])
+                let k = Int(rules.patternTokenOffsets[pattern + 1]) - lengthsFrom
+                if i + k > n { continue }
+                let start = Int(tokens[i].start)
+                let length = Int(rules.exceptions.offsets[rule + 1] - rules.exceptions.offsets[rule])
+                if Int(tokens[i + k - 1].end) - start != length { continue }
+                var boundary = start
+                for j in 0..<k {
+                    boundary += Int(rules.patternTokenLengths[lengthsFrom + j])
+                    if Int(tokens[i + j].end) != boundary { continue patterns }
+                }
+                let from = Int(rules.exceptions.offsets[rule])
+                for q in 0..<length where s[start + q] != rules.exceptions.scalars[from + q] { continue patterns }
+                return true
+            }
+        }
+        return false
+    }
+
     /// `_apply_special_cases`: every run of consecutive Doc tokens spelling a matcher pattern is a
     /// match; matches are kept longest first (then leftmost) unless their first or last token is in an
     /// earlier match (kept or not, as `_filter_special_spans` does); a kept match whose text is the
@@ -17,29 +47,34 @@ extension SpacyEnglishPass {
     mutating func applySpecialCases() {
         let n = tokens.count
         if n < 2 { return }
-        let firsts = rules.firstTokens
+        let pairs = rules.leadingPairs
         let ruleScalars = rules.exceptions.scalars
         let ruleOffsets = rules.exceptions.offsets
         var matches: [Match] = []
         for i in 0..<(n - 1) {
             let first = tokens[i]
-            let id = firsts.lookup(s, Int(first.start), Int(first.end))
+            let second = tokens[i + 1]
+            if second.afterGap { continue }
+            let id = pairs.lookupPair(s, Int(first.start), Int(first.end), Int(second.start), Int(second.end))
             if id < 0 { continue }
-            patterns: for pattern in rules.patternsByFirstToken[id] {
-                let k = pattern.tokenLengths.count
+            patterns: for pattern in Int(rules.patternsOfPair[id])..<Int(rules.patternsOfPair[id + 1]) {
+                let rule = Int(rules.patternRule[pattern])
+                let lengthsFrom = Int(rules.patternTokenOffsets[pattern])
+                let k = Int(rules.patternTokenOffsets[pattern + 1]) - lengthsFrom
                 if i + k > n { continue }
-                var offset = Int(ruleOffsets[pattern.rule]) + pattern.tokenLengths[0]
-                var contiguous = true
-                for j in 1..<k {
+                var offset = Int(ruleOffsets[rule]) + Int(rules.patternTokenLengths[lengthsFrom])
+                    + Int(rules.patternTokenLengths[lengthsFrom + 1])
+                var contiguous = first.end == second.start
+                for j in 2..<k {
                     let token = tokens[i + j]
-                    let length = pattern.tokenLengths[j]
+                    let length = Int(rules.patternTokenLengths[lengthsFrom + j])
                     if token.afterGap || Int(token.end - token.start) != length { continue patterns }
                     let start = Int(token.start)
                     for q in 0..<length where s[start + q] != ruleScalars[offset + q] { continue patterns }
                     if tokens[i + j - 1].end != token.start { contiguous = false }
                     offset += length
                 }
-                matches.append(Match(start: i, length: k, rule: pattern.rule, contiguous: contiguous))
+                matches.append(Match(start: i, length: k, rule: rule, contiguous: contiguous))
             }
         }
         guard matches.contains(where: \.contiguous) else { return }
@@ -63,8 +98,8 @@ extension SpacyEnglishPass {
                 let match = kept[next]
                 var p = Int(tokens[i].start)
                 var afterGap = tokens[i].afterGap
-                for piece in rules.pieceOffsets[match.rule]..<rules.pieceOffsets[match.rule + 1] {
-                    let length = rules.pieceLengths[piece]
+                for piece in Int(rules.pieceOffsets[match.rule])..<Int(rules.pieceOffsets[match.rule + 1]) {
+                    let length = Int(rules.pieceLengths[piece])
                     out.append(Token(start: Int32(p), end: Int32(p + length), afterGap: afterGap))
                     afterGap = false
                     p += length

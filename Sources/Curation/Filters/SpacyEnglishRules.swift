@@ -19,22 +19,34 @@ enum SpacyClass {
     static let sufLast: UInt16 = 1 << 11
 }
 
-/// Strings of scalars looked up by content: an open-addressing hash table over FNV-1a.
+/// Copies `array` into memory that lives as long as the process (the tables are built once), so the
+/// hot path reads it without reference counting.
+private func immortal<T>(_ array: [T]) -> UnsafePointer<T> {
+    let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(array.count, 1))
+    array.withUnsafeBufferPointer { pointer.initialize(from: $0.baseAddress!, count: array.count) }
+    return UnsafePointer(pointer)
+}
+
+/// Strings of scalars looked up by content: an open-addressing hash table over FNV-1a, built from a
+/// list of distinct keys and then read-only.
 struct ScalarStringTable {
-    private(set) var scalars: [UInt32] = []
-    private(set) var offsets: [Int32] = [0]
-    private var slots: [Int32]
+    let count: Int
+    /// The keys, concatenated: key `id` is `scalars[offsets[id]..<offsets[id + 1]]`.
+    let scalars: UnsafePointer<UInt32>
+    let offsets: UnsafePointer<Int32>
+    private let slots: UnsafePointer<Int32>
     private let mask: Int
-    private(set) var maxLength = 0
+    let maxLength: Int
+    /// A Bloom-style filter on (length, first scalar, last scalar): most strings that are no key are
+    /// rejected by one bit test, before any hashing.
+    private let filter: UnsafePointer<UInt64>
+    private let filterMask: Int
 
-    init(capacity: Int) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
-        mask = size - 1
+    @inline(__always)
+    private static func filterBit(_ length: Int, _ first: UInt32, _ last: UInt32) -> Int {
+        let h = UInt32(truncatingIfNeeded: length) &* 0xC2B2_AE3D ^ first &* 0x9E37_79B1 ^ last &* 0x85EB_CA77
+        return Int(h ^ (h >> 15))
     }
-
-    var count: Int { offsets.count - 1 }
 
     @inline(__always)
     static func hash(_ s: UnsafePointer<UInt32>, _ lo: Int, _ hi: Int) -> Int {
@@ -47,18 +59,68 @@ struct ScalarStringTable {
         return Int(truncatingIfNeeded: h ^ (h >> 29))
     }
 
-    /// Adds `key` (if new) and returns its id.
-    mutating func insert(_ key: [UInt32]) -> Int {
-        let found = key.withUnsafeBufferPointer { lookup($0.baseAddress!, 0, key.count) }
-        if found >= 0 { return found }
-        let id = count
-        scalars.append(contentsOf: key)
-        offsets.append(Int32(scalars.count))
-        maxLength = max(maxLength, key.count)
-        var slot = key.withUnsafeBufferPointer { Self.hash($0.baseAddress!, 0, key.count) } & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(id)
-        return id
+    /// Key `id` is `keys[id]`; keys must be distinct and non-empty.
+    init(_ keys: [[UInt32]]) {
+        var size = 16
+        while size < keys.count * 2 { size <<= 1 }
+        var slotArray = [Int32](repeating: -1, count: size)
+        var flat: [UInt32] = []
+        var offsetArray: [Int32] = [0]
+        for (id, key) in keys.enumerated() {
+            precondition(!key.isEmpty)
+            flat.append(contentsOf: key)
+            offsetArray.append(Int32(flat.count))
+            var slot = key.withUnsafeBufferPointer { Self.hash($0.baseAddress!, 0, key.count) } & (size - 1)
+            while slotArray[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+            slotArray[slot] = Int32(id)
+        }
+        var bits = 1024
+        while bits < keys.count * 16 { bits <<= 1 }
+        var filterWords = [UInt64](repeating: 0, count: bits / 64)
+        for key in keys {
+            let bit = Self.filterBit(key.count, key.first!, key.last!) & (bits - 1)
+            filterWords[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+        filter = immortal(filterWords)
+        filterMask = bits - 1
+        count = keys.count
+        scalars = immortal(flat)
+        offsets = immortal(offsetArray)
+        slots = immortal(slotArray)
+        mask = size - 1
+        maxLength = keys.map(\.count).max() ?? 0
+    }
+
+    /// The id of the string `s[lo1..<hi1]` + U+001F + `s[lo2..<hi2]`, or -1 (U+001F is whitespace to
+    /// Python, so no token holds it).
+    @inline(__always)
+    func lookupPair(_ s: UnsafePointer<UInt32>, _ lo1: Int, _ hi1: Int, _ lo2: Int, _ hi2: Int) -> Int {
+        let length1 = hi1 - lo1
+        let length = length1 + 1 + hi2 - lo2
+        if length > maxLength { return -1 }
+        let bit = Self.filterBit(length, s[lo1], s[hi2 - 1]) & filterMask
+        if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return -1 }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in lo1..<hi1 { h = (h ^ UInt64(s[i])) &* 0x100_0000_01b3 }
+        h = (h ^ 0x1F) &* 0x100_0000_01b3
+        for i in lo2..<hi2 { h = (h ^ UInt64(s[i])) &* 0x100_0000_01b3 }
+        var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while true {
+            let id = Int(slots[slot])
+            if id < 0 { return -1 }
+            let start = Int(offsets[id])
+            if Int(offsets[id + 1]) - start == length && scalars[start + length1] == 0x1F {
+                var k = 0
+                while k < length1 && scalars[start + k] == s[lo1 + k] { k += 1 }
+                if k == length1 {
+                    let second = start + length1 + 1
+                    k = 0
+                    while k < hi2 - lo2 && scalars[second + k] == s[lo2 + k] { k += 1 }
+                    if k == hi2 - lo2 { return id }
+                }
+            }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// The id of the string `s[lo..<hi]`, or -1.
@@ -66,111 +128,146 @@ struct ScalarStringTable {
     func lookup(_ s: UnsafePointer<UInt32>, _ lo: Int, _ hi: Int) -> Int {
         let length = hi - lo
         if length > maxLength || length <= 0 { return -1 }
+        let bit = Self.filterBit(length, s[lo], s[hi - 1]) & filterMask
+        if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return -1 }
         var slot = Self.hash(s, lo, hi) & mask
-        return slots.withUnsafeBufferPointer { slotBuffer in
-            scalars.withUnsafeBufferPointer { keys in
-                offsets.withUnsafeBufferPointer { offs in
-                    while true {
-                        let id = Int(slotBuffer[slot])
-                        if id < 0 { return -1 }
-                        let start = Int(offs[id])
-                        if Int(offs[id + 1]) - start == length {
-                            var k = 0
-                            while k < length && keys[start + k] == s[lo + k] { k += 1 }
-                            if k == length { return id }
-                        }
-                        slot = (slot + 1) & mask
-                    }
-                }
+        while true {
+            let id = Int(slots[slot])
+            if id < 0 { return -1 }
+            let start = Int(offsets[id])
+            if Int(offsets[id + 1]) - start == length {
+                var k = 0
+                while k < length && scalars[start + k] == s[lo + k] { k += 1 }
+                if k == length { return id }
             }
+            slot = (slot + 1) & mask
         }
     }
 }
 
-/// A suffix alternative that is a fixed string.
-struct SpacySuffixLiteral {
-    var scalars: [UInt32]
-    /// Only after an ASCII digit (spaCy's `(?<=[0-9])(?:CURRENCY|UNITS)`).
-    var afterDigit: Bool
-}
-
-/// A multi-token pattern of spaCy's special-case PhraseMatcher.
-struct SpacyMatcherPattern {
-    /// The rule (tokenizer exception) id whose tokens replace a match.
-    var rule: Int
-    /// Lengths in scalars of the pattern's tokens; their concatenation is the rule's text.
-    var tokenLengths: [Int]
-}
-
-/// The immutable tables, built once per process.
+/// The immutable tables, built once per process; flat arrays in immortal memory.
 final class SpacyEnglishRules: @unchecked Sendable {
     static let shared = SpacyEnglishRules()
 
     /// Flags of every BMP code point (128 KiB), so that the hot path never searches.
-    private let bmpFlags: UnsafeMutablePointer<UInt16>
+    private let bmpFlags: UnsafePointer<UInt16>
     /// Exceptions: id -> text; `pieceLengths[pieceOffsets[id]..<pieceOffsets[id+1]]` are its tokens.
     let exceptions: ScalarStringTable
-    let pieceLengths: [Int]
-    let pieceOffsets: [Int]
-    /// Matcher patterns, reached by their first token's text.
-    let firstTokens: ScalarStringTable
-    let patternsByFirstToken: [[SpacyMatcherPattern]]
-    /// Suffix literals by their last scalar (ASCII: direct index; others: dictionary).
-    let asciiSuffixLiterals: [[SpacySuffixLiteral]]
-    let otherSuffixLiterals: [UInt32: [SpacySuffixLiteral]]
+    let pieceLengths: UnsafePointer<Int32>
+    let pieceOffsets: UnsafePointer<Int32>
+    /// Matcher patterns, reached by their first two tokens (keys "first U+001F second"): patterns
+    /// `patternsOfPair[f]..<patternsOfPair[f+1]` start with pair `f`; pattern `p` replaces by rule `patternRule[p]`,
+    /// its token lengths are `patternTokenLengths[patternTokenOffsets[p]..<patternTokenOffsets[p+1]]`.
+    let leadingPairs: ScalarStringTable
+    let patternsOfPair: UnsafePointer<Int32>
+    let patternRule: UnsafePointer<Int32>
+    let patternTokenOffsets: UnsafePointer<Int32>
+    let patternTokenLengths: UnsafePointer<Int32>
+    /// The rule's tokens are the pattern's: a match changes nothing (but may block another).
+    let patternIsIdentity: UnsafePointer<Bool>
+    /// Suffix literals ("'s", units and currencies after a digit) grouped by last scalar: literal `k`
+    /// is `suffixScalars[suffixOffsets[k]..<suffixOffsets[k+1]]`; ASCII last scalar `c` owns literals
+    /// `asciiSuffixGroups[c]..<asciiSuffixGroups[c+1]`; the others are listed in `otherSuffixGroups`.
+    let suffixScalars: UnsafePointer<UInt32>
+    let suffixOffsets: UnsafePointer<Int32>
+    let suffixAfterDigit: UnsafePointer<Bool>
+    let asciiSuffixGroups: UnsafePointer<Int32>
+    let otherSuffixGroups: [(last: UInt32, start: Int, end: Int)]
 
     private init() {
         // Character classes.
-        bmpFlags = .allocate(capacity: 0x10000)
+        var bmp = [UInt16](repeating: 0, count: 0x10000)
         let starts = SpacyEnglishTables.flagStarts
         let values = SpacyEnglishTables.flagValues
         for i in 0..<starts.count where starts[i] < 0x10000 {
             let end = i + 1 < starts.count ? min(Int(starts[i + 1]), 0x10000) : 0x10000
-            for c in Int(starts[i])..<end { bmpFlags[c] = values[i] }
+            for c in Int(starts[i])..<end { bmp[c] = values[i] }
         }
+        bmpFlags = immortal(bmp)
 
         // Exceptions.
-        var table = ScalarStringTable(capacity: SpacyEnglishExceptions.rules.count)
-        var lengths: [Int] = []
-        var offsets: [Int] = [0]
+        var keys: [[UInt32]] = []
+        var lengths: [Int32] = []
+        var offsets: [Int32] = [0]
         for entry in SpacyEnglishExceptions.rules {
             let pieces = entry.unicodeScalars.split(separator: "\u{1F}", omittingEmptySubsequences: false)
-            let id = table.insert(pieces.flatMap { $0.map(\.value) })
-            precondition(id == offsets.count - 1, "duplicate tokenizer exception")
-            lengths.append(contentsOf: pieces.map(\.count))
-            offsets.append(lengths.count)
+            keys.append(pieces.flatMap { $0.map(\.value) })
+            lengths.append(contentsOf: pieces.map { Int32($0.count) })
+            offsets.append(Int32(lengths.count))
         }
-        exceptions = table
-        pieceLengths = lengths
-        pieceOffsets = offsets
+        precondition(Set(keys).count == keys.count, "duplicate tokenizer exception")
+        let exceptionTable = ScalarStringTable(keys)
+        exceptions = exceptionTable
+        pieceLengths = immortal(lengths)
+        pieceOffsets = immortal(offsets)
 
-        // Matcher patterns.
-        var firsts = ScalarStringTable(capacity: SpacyEnglishExceptions.matcherPatterns.count)
-        var byFirst: [[SpacyMatcherPattern]] = []
+        // Matcher patterns, grouped by their first two tokens.
+        var firstKeys: [[UInt32]] = []
+        var groups: [[(rule: Int, lengths: [Int32])]] = []
         for entry in SpacyEnglishExceptions.matcherPatterns {
             let pieces = entry.unicodeScalars.split(separator: "\u{1F}", omittingEmptySubsequences: false)
             let text = pieces.flatMap { $0.map(\.value) }
-            let rule = text.withUnsafeBufferPointer { table.lookup($0.baseAddress!, 0, text.count) }
-            precondition(rule >= 0, "matcher pattern without a rule")
-            let first = firsts.insert(pieces[0].map(\.value))
-            if first == byFirst.count { byFirst.append([]) }
-            byFirst[first].append(SpacyMatcherPattern(rule: rule, tokenLengths: pieces.map(\.count)))
+            let rule = text.withUnsafeBufferPointer { exceptionTable.lookup($0.baseAddress!, 0, text.count) }
+            precondition(rule >= 0 && pieces.count >= 2, "matcher pattern without a rule")
+            let first = pieces[0].map(\.value) + [0x1F] + pieces[1].map(\.value)
+            if let f = firstKeys.firstIndex(of: first) {
+                groups[f].append((rule, pieces.map { Int32($0.count) }))
+            } else {
+                firstKeys.append(first)
+                groups.append([(rule, pieces.map { Int32($0.count) })])
+            }
         }
-        firstTokens = firsts
-        patternsByFirstToken = byFirst
+        leadingPairs = ScalarStringTable(firstKeys)
+        var ofFirst: [Int32] = [0]
+        var ruleOf: [Int32] = []
+        var tokenOffsets: [Int32] = [0]
+        var tokenLengths: [Int32] = []
+        var identity: [Bool] = []
+        for group in groups {
+            for pattern in group {
+                let pieces = lengths[Int(offsets[pattern.rule])..<Int(offsets[pattern.rule + 1])]
+                identity.append(pieces.elementsEqual(pattern.lengths))
+                ruleOf.append(Int32(pattern.rule))
+                tokenLengths.append(contentsOf: pattern.lengths)
+                tokenOffsets.append(Int32(tokenLengths.count))
+            }
+            ofFirst.append(Int32(ruleOf.count))
+        }
+        patternsOfPair = immortal(ofFirst)
+        patternRule = immortal(ruleOf)
+        patternTokenOffsets = immortal(tokenOffsets)
+        patternTokenLengths = immortal(tokenLengths)
+        patternIsIdentity = immortal(identity)
 
-        // Suffix literals.
-        var ascii = Array(repeating: [SpacySuffixLiteral](), count: 128)
-        var other: [UInt32: [SpacySuffixLiteral]] = [:]
-        let all = SpacyEnglishTables.suffixLiterals.map { ($0, false) }
-            + SpacyEnglishTables.suffixLiteralsAfterDigit.map { ($0, true) }
-        for (text, afterDigit) in all {
-            let literal = SpacySuffixLiteral(scalars: text.unicodeScalars.map(\.value), afterDigit: afterDigit)
-            let last = literal.scalars.last!
-            if last < 128 { ascii[Int(last)].append(literal) } else { other[last, default: []].append(literal) }
+        // Suffix literals, sorted by last scalar.
+        let literals = (SpacyEnglishTables.suffixLiterals.map { ($0, false) }
+            + SpacyEnglishTables.suffixLiteralsAfterDigit.map { ($0, true) })
+            .map { (scalars: $0.0.unicodeScalars.map(\.value), afterDigit: $0.1) }
+            .sorted { $0.scalars.last! < $1.scalars.last! }
+        var flat: [UInt32] = []
+        var literalOffsets: [Int32] = [0]
+        for literal in literals {
+            flat.append(contentsOf: literal.scalars)
+            literalOffsets.append(Int32(flat.count))
         }
-        asciiSuffixLiterals = ascii
-        otherSuffixLiterals = other
+        suffixScalars = immortal(flat)
+        suffixOffsets = immortal(literalOffsets)
+        suffixAfterDigit = immortal(literals.map(\.afterDigit))
+        var ascii = [Int32](repeating: 0, count: 129)
+        var other: [(last: UInt32, start: Int, end: Int)] = []
+        for c in 0...128 {
+            ascii[c] = Int32(literals.firstIndex { $0.scalars.last! >= UInt32(c) } ?? literals.count)
+        }
+        var k = Int(ascii[128])
+        while k < literals.count {
+            let last = literals[k].scalars.last!
+            var e = k
+            while e < literals.count && literals[e].scalars.last! == last { e += 1 }
+            other.append((last, k, e))
+            k = e
+        }
+        asciiSuffixGroups = immortal(ascii)
+        otherSuffixGroups = other
     }
 
     // MARK: Character classes
@@ -258,14 +355,23 @@ final class SpacyEnglishRules: @unchecked Sendable {
             best = 1  // (?<=[0-9])\+
         }
         if f & SpacyClass.sufLast != 0 {
-            let candidates = last < 128 ? asciiSuffixLiterals[Int(last)] : (otherSuffixLiterals[last] ?? [])
-            for literal in candidates {
-                let n = literal.scalars.count
+            var first = 0
+            var end = 0
+            if last < 128 {
+                first = Int(asciiSuffixGroups[Int(last)])
+                end = Int(asciiSuffixGroups[Int(last) + 1])
+            } else if let group = otherSuffixGroups.first(where: { $0.last == last }) {
+                first = group.start
+                end = group.end
+            }
+            for literal in first..<end {
+                let from = Int(suffixOffsets[literal])
+                let n = Int(suffixOffsets[literal + 1]) - from
                 let start = hi - n
                 if n <= best || start < lo { continue }
-                if literal.afterDigit && !(start - 1 >= lo && Self.isDigit(s[start - 1])) { continue }
+                if suffixAfterDigit[literal] && !(start - 1 >= lo && Self.isDigit(s[start - 1])) { continue }
                 var k = 0
-                while k < n && literal.scalars[k] == s[start + k] { k += 1 }
+                while k < n && suffixScalars[from + k] == s[start + k] { k += 1 }
                 if k == n { best = n }
             }
         }

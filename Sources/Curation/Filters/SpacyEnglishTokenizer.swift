@@ -25,42 +25,68 @@ public struct SpacyEnglishTokenizer: WordTokenizer {
     public func words(_ text: String) -> [Substring] {
         if text.isEmpty { return [] }
         let rules = SpacyEnglishRules.shared
-        var (scalars, utf8Offsets) = Self.decode(text)
+        var scalars = Self.decodeScalars(text)
         var tokens = SpacyEnglishPass.tokenize(scalars, rules: rules)
         var source = text
         if tokens.contains(where: { Self.isISALPHA(scalars, $0) }) {
             source = Self.removingISALPHA(scalars)
-            (scalars, utf8Offsets) = Self.decode(source)
+            scalars = Self.decodeScalars(source)
             tokens = SpacyEnglishPass.tokenize(scalars, rules: rules)
         }
+        // UTF-8 offsets by walking the scalars forward (tokens are in order).
         let utf8 = source.utf8
         var words: [Substring] = []
         words.reserveCapacity(tokens.count)
-        for token in tokens {
-            let lower = utf8.index(utf8.startIndex, offsetBy: Int(utf8Offsets[Int(token.start)]))
-            let upper = utf8.index(utf8.startIndex, offsetBy: Int(utf8Offsets[Int(token.end)]))
-            words.append(source[lower..<upper])
+        scalars.withUnsafeBufferPointer { s in
+            var position = 0
+            var offset = 0
+            @inline(__always) func advance(to target: Int) {
+                while position < target {
+                    let c = s[position]
+                    offset += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4
+                    position += 1
+                }
+            }
+            for token in tokens {
+                advance(to: Int(token.start))
+                let lower = utf8.index(utf8.startIndex, offsetBy: offset)
+                advance(to: Int(token.end))
+                let upper = utf8.index(utf8.startIndex, offsetBy: offset)
+                words.append(source[lower..<upper])
+            }
         }
         return words
     }
 
-    /// The scalars of `text` and the UTF-8 offset of each (plus the end).
-    static func decode(_ text: String) -> ([UInt32], [Int32]) {
-        if let decoded = text.utf8.withContiguousStorageIfAvailable(decodeUTF8) { return decoded }
-        return Array(text.utf8).withUnsafeBufferPointer(decodeUTF8)
+    /// The scalars of `text`.
+    static func decodeScalars(_ text: String) -> [UInt32] {
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decodeUTF8($0, offsets: false).0 }) {
+            return decoded
+        }
+        return Array(text.utf8).withUnsafeBufferPointer { decodeUTF8($0, offsets: false).0 }
     }
 
-    /// Decodes valid UTF-8 (a Swift string's bytes).
-    private static func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> ([UInt32], [Int32]) {
+    /// The scalars of `text` and the UTF-8 offset of each (plus the end).
+    static func decode(_ text: String) -> ([UInt32], [Int32]) {
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decodeUTF8($0, offsets: true) }) {
+            return decoded
+        }
+        return Array(text.utf8).withUnsafeBufferPointer { decodeUTF8($0, offsets: true) }
+    }
+
+    /// Decodes valid UTF-8 (a Swift string's bytes); the offsets only if asked (else empty).
+    private static func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>, offsets withOffsets: Bool) -> ([UInt32], [Int32]) {
         let n = bytes.count
+        // Offsets are Int32; spaCy itself refuses texts of 2**30 characters or more (E025).
+        precondition(n < Int(Int32.max), "text too long for the spaCy tokenizer (2 GiB or more)")
         var count = 0
         var offsets: [Int32] = []
         let scalars = [UInt32](unsafeUninitializedCapacity: n) { scalarBuffer, scalarCount in
-            offsets = [Int32](unsafeUninitializedCapacity: n + 1) { offsetBuffer, offsetCount in
+            offsets = [Int32](unsafeUninitializedCapacity: withOffsets ? n + 1 : 0) { offsetBuffer, offsetCount in
                 var i = 0
                 while i < n {
                     let b0 = UInt32(bytes[i])
-                    offsetBuffer[count] = Int32(i)
+                    if withOffsets { offsetBuffer[count] = Int32(i) }
                     let scalar: UInt32
                     if b0 < 0x80 {
                         scalar = b0
@@ -79,8 +105,10 @@ public struct SpacyEnglishTokenizer: WordTokenizer {
                     scalarBuffer[count] = scalar
                     count += 1
                 }
-                offsetBuffer[count] = Int32(n)
-                offsetCount = count + 1
+                if withOffsets {
+                    offsetBuffer[count] = Int32(n)
+                    offsetCount = count + 1
+                }
             }
             scalarCount = count
         }
@@ -125,8 +153,9 @@ struct SpacyEnglishPass {
     let rules: SpacyEnglishRules
     var tokens: [Token] = []
     private var afterGap = false
-    private var prefixEnds: [Int] = []
     private var suffixStarts: [Int] = []
+    /// Some run holds a matcher pattern whose rule splits differently (only then can the special-case
+    /// pass change anything: a match whose rule has the same tokens replaces them by themselves).
     private var hasMatcherCandidate = false
 
     private init(_ s: UnsafePointer<UInt32>, rules: SpacyEnglishRules) {
@@ -152,8 +181,9 @@ struct SpacyEnglishPass {
         var start = 0
         for i in 0..<n {
             let c = s[i]
-            let isSpace = c < 0x80 ? (c == 0x20 || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F))
-                : rules.has(c, SpacyClass.space)
+            // ASCII whitespace to Python: 0x09-0x0D and 0x1C-0x20.
+            let isSpace = c < 0x40 ? (0x1_F000_3E00 as UInt64) >> UInt64(c) & 1 != 0
+                : c >= 0x80 && rules.has(c, SpacyClass.space)
             if isSpace == inSpace { continue }
             if start < i { flush(start, i, whitespace: inSpace) }
             start = c == 0x20 ? i + 1 : i
@@ -179,8 +209,8 @@ struct SpacyEnglishPass {
 
     private mutating func emitException(_ id: Int, at lo: Int) {
         var p = lo
-        for k in rules.pieceOffsets[id]..<rules.pieceOffsets[id + 1] {
-            let length = rules.pieceLengths[k]
+        for k in Int(rules.pieceOffsets[id])..<Int(rules.pieceOffsets[id + 1]) {
+            let length = Int(rules.pieceLengths[k])
             emit(p, p + length)
             p += length
         }
@@ -188,12 +218,13 @@ struct SpacyEnglishPass {
 
     /// `_split_affixes` then `_attach_tokens` for one non-whitespace run.
     private mutating func tokenizeSpan(_ start: Int, _ end: Int) {
+        let before = tokens.count
         var lo = start
         var hi = end
-        prefixEnds.removeAll(keepingCapacity: true)
-        suffixStarts.removeAll(keepingCapacity: true)
+        if !suffixStarts.isEmpty { suffixStarts.removeAll(keepingCapacity: true) }
         var exception = -1
         var lastSize = -1
+        // Prefixes are emitted as found (they come first); suffixes are kept to follow the middle.
         while lo < hi && hi - lo != lastSize {
             exception = rules.special(s, lo, hi)
             if exception >= 0 { break }
@@ -202,8 +233,8 @@ struct SpacyEnglishPass {
             if pre != 0 && lo + pre < hi {
                 exception = rules.special(s, lo + pre, hi)
                 if exception >= 0 {
+                    emit(lo, lo + pre)
                     lo += pre
-                    prefixEnds.append(lo)
                     break
                 }
             }
@@ -217,8 +248,8 @@ struct SpacyEnglishPass {
                 }
             }
             if pre != 0 {
+                emit(lo, lo + pre)
                 lo += pre
-                prefixEnds.append(lo)
             }
             if suf != 0 {
                 suffixStarts.append(hi - suf)
@@ -226,12 +257,6 @@ struct SpacyEnglishPass {
             }
         }
         // When the loop ends without a break, its last exception check was on this same lo..<hi.
-        let before = tokens.count
-        var p = start
-        for e in prefixEnds {
-            emit(p, e)
-            p = e
-        }
         if lo < hi {
             if exception >= 0 {
                 emitException(exception, at: lo)
@@ -245,8 +270,16 @@ struct SpacyEnglishPass {
             emit(suffixStarts[k], k == 0 ? end : suffixStarts[k - 1])
             k -= 1
         }
-        // Only a run split into several tokens can hold a phrase the special-case matcher replaces.
-        if tokens.count - before > 1 { hasMatcherCandidate = true }
+        // Only a run split into several tokens can hold a phrase the special-case matcher changes.
+        if !hasMatcherCandidate && tokens.count - before > 1 { hasMatcherCandidate = spanHasReplacement(from: before) }
+    }
+
+    /// Whether ASCII character c can start an infix (. + - * ^ , ~ : < > = /).
+    @inline(__always)
+    static func asciiInfixStart(_ c: UInt32) -> Bool {
+        let low: UInt64 = 0x7400_fc00_0000_0000  // * + , - . / : < = >
+        let high: UInt64 = 0x4000_0000_4000_0000  // ^ ~
+        return ((c < 64 ? low : high) >> UInt64(c & 63)) & 1 != 0
     }
 
     /// `_attach_tokens` for the part left between the affixes (not an exception).
@@ -255,8 +288,13 @@ struct SpacyEnglishPass {
         var first = -1
         var i = lo
         while i < hi {
-            let e = rules.infixEnd(s, lo, hi, at: i)
-            if e >= 0 {
+            let c = s[i]
+            // ASCII letters and digits never start an infix.
+            if c < 0x80 && !Self.asciiInfixStart(c) {
+                i += 1
+                continue
+            }
+            if rules.infixEnd(s, lo, hi, at: i) >= 0 {
                 first = i
                 break
             }
