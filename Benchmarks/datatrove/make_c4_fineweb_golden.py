@@ -57,6 +57,7 @@ from datatrove.pipeline.filters.fineweb_quality_filter import FineWebQualityFilt
 from datatrove.pipeline.formatters.pii import PIIFormatter
 from datatrove.utils.text import split_into_sentences
 from datatrove.utils.word_tokenizers import WordTokenizer
+from golden_json import json_string, json_value
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "Tests/CurationTests/Fixtures/c4-fineweb-golden.json"
 
@@ -561,49 +562,7 @@ def real_records():
 # ---------------------------------------------------------------------------------------------------
 # Output
 
-ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs", "Mn", "Me", "Mc"}
-
-
-def json_string(value: str) -> str:
-    out = ['"']
-    for c in value:
-        code = ord(c)
-        if c == '"':
-            out.append('\\"')
-        elif c == "\\":
-            out.append("\\\\")
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        elif c == " " or (32 < code < 127):
-            out.append(c)
-        elif unicodedata.category(c) in ESCAPED_CATEGORIES:
-            if code > 0xFFFF:
-                code -= 0x10000
-                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-            else:
-                out.append(f"\\u{code:04x}")
-        else:
-            out.append(c)
-    out.append('"')
-    return "".join(out)
-
-
-def json_value(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return json_string(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(json_value(v) for v in value) + "]"
-    if isinstance(value, (bool, int, float)):
-        return json.dumps(value)
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{json_string(k)}:{json_value(v)}" for k, v in value.items()) + "}"
-    raise TypeError(type(value))
-
-
+# The readable JSON writer is shared with the other golden scripts.
 def speed():
     """datatrove's throughput on the real documents (MB/s of UTF-8 input per CPU second), each filter alone."""
     docs = [text for _, text in real_documents()]

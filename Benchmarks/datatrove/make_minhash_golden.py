@@ -14,7 +14,6 @@ seed 1, xxhash64; default TextNormConfig):
               order, as decimal strings (JSON numbers lose precision above 2**53)
   signature   MinhashDedupSignature.get_signature(shingles) flattened to 112 decimal strings; null when
               there is no shingle (datatrove writes no signature for such a document)
-A record may carry "known_difference": "why" when plm intentionally cannot match one of its outputs.
 
 Strings are written with ensure_ascii off, except that control, format, separator, private-use and
 combining characters are \\u-escaped so the file stays readable and survives editors.
@@ -33,6 +32,7 @@ import regex
 import xxhash
 from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
 from datatrove.utils.text import PUNCTUATION, simplify_text
+from golden_json import json_string, json_value
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "Tests/CurationTests/Fixtures/minhash-golden.json"
 
@@ -190,49 +190,7 @@ def compute(signer, text):
     return record
 
 
-ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs", "Mn", "Me", "Mc"}
-
-
-def json_string(value: str) -> str:
-    out = ['"']
-    for c in value:
-        code = ord(c)
-        if c == '"':
-            out.append('\\"')
-        elif c == "\\":
-            out.append("\\\\")
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        elif c == " " or (32 < code < 127):
-            out.append(c)
-        elif unicodedata.category(c) in ESCAPED_CATEGORIES:
-            if code > 0xFFFF:
-                code -= 0x10000
-                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-            else:
-                out.append(f"\\u{code:04x}")
-        else:
-            out.append(c)
-    out.append('"')
-    return "".join(out)
-
-
-def json_value(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return json_string(value)
-    if isinstance(value, list):
-        return "[" + ",".join(json_value(v) for v in value) + "]"
-    if isinstance(value, (int, float, bool)):
-        return json.dumps(value)
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{json_string(k)}:{json_value(v)}" for k, v in value.items()) + "}"
-    raise TypeError(type(value))
-
-
+# The readable JSON writer is shared with the other golden scripts.
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)

@@ -18,7 +18,6 @@ Records, by "kind":
         /usr/share/doc/*/README*, and docstrings of /usr/lib/python3.11/*.py
   fuzz  seeded random strings over letters, digits, punctuation, quotes, units and emoticon pieces,
         which exercise the prefix/suffix/infix/exception interplay far from prose.
-A record may carry "known_difference": "why" when plm intentionally cannot match datatrove on it.
 """
 import argparse
 import ast
@@ -33,6 +32,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from datatrove.utils.word_tokenizers import SpaCyTokenizer
+from golden_json import json_string
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "Tests/CurationTests/Fixtures/spacy-tokenizer-golden.json"
 
@@ -203,35 +203,7 @@ def real_paragraphs(n, seed=20240601):
     return out
 
 
-ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs", "Mn", "Me", "Mc"}
-
-
-def json_string(value: str) -> str:
-    out = ['"']
-    for c in value:
-        code = ord(c)
-        if c == '"':
-            out.append('\\"')
-        elif c == "\\":
-            out.append("\\\\")
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        elif c == " " or (32 < code < 127):
-            out.append(c)
-        elif unicodedata.category(c) in ESCAPED_CATEGORIES:
-            if code > 0xFFFF:
-                code -= 0x10000
-                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-            else:
-                out.append(f"\\u{code:04x}")
-        else:
-            out.append(c)
-    out.append('"')
-    return "".join(out)
-
-
+# The readable JSON writer is shared with the other golden scripts.
 def record_json(rec) -> str:
     parts = [f'"{k}":' + (json_string(v) if isinstance(v, str) else "[" + ",".join(json_string(w) for w in v) + "]")
              for k, v in rec.items()]

@@ -19,14 +19,6 @@ struct MinHashGolden: Decodable {
         var words: [String]
         var shingles: [String]
         var signature: [String]?
-        /// Set when plm intentionally differs from datatrove on this text: its comparisons then run
-        /// as a known issue (and fail if the difference ever disappears, so the mark gets removed).
-        var knownDifference: String?
-
-        enum CodingKeys: String, CodingKey {
-            case name, text, simplified, words, shingles, signature
-            case knownDifference = "known_difference"
-        }
 
         var testDescription: String { name }
     }
@@ -69,15 +61,6 @@ private func firstDifference(_ got: [UInt64]?, _ expected: [UInt64]?) -> String 
     return "first difference at \(index): \(got[index]), datatrove \(expected[index])"
 }
 
-/// Runs a record's comparisons, as a known issue when the record is marked as an intentional difference.
-private func compare(_ record: MinHashGolden.Record, _ body: () throws -> Void) rethrows {
-    if let reason = record.knownDifference {
-        withKnownIssue(Comment(rawValue: reason)) { try body() }
-    } else {
-        try body()
-    }
-}
-
 @Suite("MinHash matches datatrove 0.10.1 (golden file)")
 struct MinHashGoldenTests {
     @Test("the golden file loads and covers the expected cases")
@@ -105,28 +88,22 @@ struct MinHashGoldenTests {
     func simplify(_ record: MinHashGolden.Record) {
         let expected = record.words.joined(separator: " ")
         let got = TextSimplifier.simplify(record.text)
-        compare(record) {
-            #expect(sameScalars(got, expected),
-                    "\(record.name): got \"\(escaped(got))\", datatrove \"\(escaped(expected))\"")
-        }
+        #expect(sameScalars(got, expected),
+                "\(record.name): got \"\(escaped(got))\", datatrove \"\(escaped(expected))\"")
     }
 
     @Test("shingles", arguments: MinHashGolden.records)
     func shingles(_ record: MinHashGolden.Record) throws {
         let expected = try decimals(record.shingles, record.name)
         let got = MinHasher(config: MinHashConfig()).shingles(record.text)
-        compare(record) {
-            #expect(got == expected, "\(record.name): \(firstDifference(got, expected))")
-        }
+        #expect(got == expected, "\(record.name): \(firstDifference(got, expected))")
     }
 
     @Test("signature", arguments: MinHashGolden.records)
     func signature(_ record: MinHashGolden.Record) throws {
         let expected = try record.signature.map { try decimals($0, record.name) }
         let got = MinHasher(config: MinHashConfig()).signature(record.text)
-        compare(record) {
-            #expect(got == expected, "\(record.name): \(firstDifference(got, expected))")
-        }
+        #expect(got == expected, "\(record.name): \(firstDifference(got, expected))")
     }
 }
 

@@ -18,13 +18,6 @@ struct SpacyTokenizerGolden: Decodable {
         var kind: String
         var text: String
         var words: [String]
-        /// Set when plm intentionally differs from datatrove on this text.
-        var knownDifference: String?
-
-        enum CodingKeys: String, CodingKey {
-            case name, kind, text, words
-            case knownDifference = "known_difference"
-        }
 
         var testDescription: String { name }
     }
@@ -91,13 +84,7 @@ struct SpacyTokenizerTests {
     @Test(arguments: SpacyTokenizerGolden.records("edge"))
     func edgeCase(_ record: SpacyTokenizerGolden.Record) {
         let got = words(record.text)
-        if let reason = record.knownDifference {
-            withKnownIssue(Comment(rawValue: reason)) {
-                #expect(same(got, record.words), "got \(escaped(got))\nwant \(escaped(record.words))")
-            }
-        } else {
-            #expect(same(got, record.words), "got \(escaped(got))\nwant \(escaped(record.words))")
-        }
+        #expect(same(got, record.words), "got \(escaped(got))\nwant \(escaped(record.words))")
     }
 
     @Test(arguments: SpacyTokenizerGolden.records("fuzz"))
