@@ -18,12 +18,13 @@ let package = Package(
     products: [
         .executable(name: "plm", targets: ["plm"]),
         .executable(name: "plm-bench", targets: ["plm-bench"]),
-        .library(name: "PLMData", targets: ["CorpusIO", "Curation", "PLMModel", "Pipeline"]),
+        .library(name: "PLMData", targets: ["CorpusIO", "Curation", "Tokenization", "Shards", "PLMModel", "Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // MARK: C libraries (system library targets: module map + shim header, nothing else)
@@ -42,27 +43,37 @@ let package = Package(
             "CorpusIO", "MinHashAVX2",
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
-        // The PLM model and trainer; for now the BLAS wrapper (only importer of CBLAS).
-        .target(name: "PLMModel", dependencies: ["CBLAS"]),
+        // Byte-level BPE: pre-tokenizer scanners, trainer, encoder/decoder, tokenizer.json.
+        .target(name: "Tokenization"),
+        // Packing into MDS / Megatron shards, mixtures, chat rendering with loss masks, the shard reader.
+        .target(name: "Shards", dependencies: [
+            "CorpusIO", "Tokenization",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The PLM model and trainer; BLAS.swift is the only importer of CBLAS.
+        .target(name: "PLMModel", dependencies: ["CBLAS", "Shards"]),
         // Manifest + pipeline YAML (strict), runner, executors.
         .target(name: "Pipeline", dependencies: [
-            "CorpusIO", "Curation", "PLMModel",
+            "CorpusIO", "Curation", "Tokenization", "Shards", "PLMModel",
             .product(name: "Yams", package: "Yams"),
         ]),
 
         // MARK: Executables
         .executableTarget(name: "plm", dependencies: [
-            "Pipeline", "Curation", "CorpusIO", "PLMModel",
+            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "plm-bench", dependencies: [
-            "Pipeline", "Curation", "CorpusIO",
+            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Tests
         .testTarget(name: "CorpusIOTests", dependencies: ["CorpusIO"]),
         .testTarget(name: "CurationTests", dependencies: ["Curation", "CorpusIO"], exclude: ["Fixtures"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Fixtures"]),
+        .testTarget(name: "ShardsTests", dependencies: ["Shards", "Tokenization", "CorpusIO"]),
+        .testTarget(name: "PLMModelTests", dependencies: ["PLMModel", "Shards"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Curation", "CorpusIO", "PLMModel"]),
     ],
     swiftLanguageModes: [.v6]
