@@ -54,7 +54,9 @@ struct FilterDecisions: ParsableCommand {
         let bytes = Double(documents.reduce(0) { $0 + $1.text.utf8.count })
         var rates = Dictionary(uniqueKeysWithValues: zip(filters.map(\.name), seconds.map { JSONValue.double(bytes / 1e6 / max($0, 1e-9)) }))
         // The full English set as a chain (the first drop ends a document's run), as the filter stage runs it.
-        let chain = try Self.englishSet.map { try config.makeFilter(named: $0, tokenizer: words) }
+        // Its filters share one tokenizer, as `FilterConfig.makeFilters(forDomain:)` builds a chain.
+        let shared = SharedWordTokenizer(words)
+        let chain = try Self.englishSet.map { try config.makeFilter(named: $0, tokenizer: shared) }
         let chainTime = clock.measure {
             for document in documents {
                 var text = document.text
