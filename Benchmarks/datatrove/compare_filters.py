@@ -3,7 +3,9 @@
 Reads documents ({"id", "text"} JSON lines, .jsonl or .jsonl.zst, or a folder of them such as plm's
 `<root>/ingest/<source>/`), runs each datatrove filter on each document on its own (not as a chain)
 and plm's (through `plm-bench filter-decisions`), and prints per filter: agreement (same keep/drop and
-same reason; for C4 quality also the same rewritten text), the disagreeing ids, and MB/s of each side.
+same reason; for C4 quality and PII also the same rewritten text), the disagreeing ids, and MB/s per core of
+each side (UTF-8 bytes of the documents over CPU time: process time here, the thread's CPU time in plm-bench,
+so a busy machine does not skew the ratio).
 Word tokenizer: datatrove's default (spaCy, `spacy.blank("en")`) against plm's `spacy`, or with
 `--tokenizer whitespace` both sides split words with `str.split()`.
 
@@ -11,6 +13,7 @@ usage (inside ../shared/peers/setup.sh dt's virtualenv):
     python Benchmarks/datatrove/compare_filters.py --plm-bench .build/release/plm-bench \\
         --corpus shards/local/ingest --limit-mb 20 [--tokenizer spacy|whitespace]
 Exit status 1 when any filter agrees on less than --min-agreement (default 0.995; 1.0 for whitespace).
+--datatrove-cache FILE keeps datatrove's side (decisions and speeds) between runs on the same documents.
 """
 import argparse
 import glob
@@ -66,13 +69,13 @@ def datatrove_decisions(docs, total):
     for name, make in list(FILTERS.items()) + [("pii", None)]:
         step = PIIFormatter() if name == "pii" else make()
         out = []
-        start = time.perf_counter()
+        start = time.process_time()
         for doc_id, text in docs:
             doc = Document(text=text, id=doc_id)
             if name == "pii":
-                # A fresh formatter per document: datatrove cycles its replacements across a task's
-                # documents, plm restarts them per document so output does not depend on scheduling.
-                out.append({"decision": "keep", "text": PIIFormatter().format(doc.text)})
+                # One formatter for all documents, as one task: its replacements cycle across them,
+                # as plm's do within a task.
+                out.append({"decision": "keep", "text": step.format(doc.text)})
                 continue
             result = step.filter(doc)
             kept, reason = (result, None) if not isinstance(result, tuple) else result
@@ -80,18 +83,18 @@ def datatrove_decisions(docs, total):
             if name == "c4_quality" and kept:
                 entry["text"] = doc.text
             out.append(entry)
-        speed[name] = total / 1e6 / (time.perf_counter() - start)
+        speed[name] = total / 1e6 / (time.process_time() - start)
         results[name] = out
     # The full English set as a chain: the first drop ends a document's run.
     chain = [make() for name, make in FILTERS.items() if name != "c4_paragraph"]
-    start = time.perf_counter()
+    start = time.process_time()
     for doc_id, text in docs:
         doc = Document(text=text, id=doc_id)
         for step in chain:
             result = step.filter(doc)
             if not (result if not isinstance(result, tuple) else result[0]):
                 break
-    speed["english_set"] = total / 1e6 / (time.perf_counter() - start)
+    speed["english_set"] = total / 1e6 / (time.process_time() - start)
     return results, speed
 
 
@@ -105,7 +108,8 @@ def plm_decisions(plm_bench, docs, tokenizer):
                              capture_output=True, text=True, check=True)
     finally:
         os.unlink(path)
-    lines = run.stdout.splitlines()
+    # "\n" only: str.splitlines() would also cut at U+2028, U+0085, ... inside the JSON strings.
+    lines = [line for line in run.stdout.split("\n") if line]
     speed = json.loads(lines[-1])["mb_per_s"]
     results = {name: [] for name in list(FILTERS) + ["pii"]}
     for line in lines[:-1]:
@@ -122,23 +126,40 @@ def main():
     parser.add_argument("--limit-mb", type=float, default=20)
     parser.add_argument("--tokenizer", choices=["spacy", "whitespace"], default="spacy")
     parser.add_argument("--min-agreement", type=float)
+    parser.add_argument("--datatrove-cache", help="JSON file: datatrove's decisions and speeds are read from it when "
+                        "it exists (made from the same corpus, limit and tokenizer), else computed and written to it")
+    parser.add_argument("--show", type=int, default=10, help="disagreeing ids shown per filter")
     args = parser.parse_args()
     if args.tokenizer == "whitespace":
         use_whitespace_words()
     minimum = args.min_agreement if args.min_agreement is not None else (1.0 if args.tokenizer == "whitespace" else 0.995)
     docs, total = read_documents(args.corpus, int(args.limit_mb * 1e6))
     print(f"{len(docs)} documents, {total / 1e6:.1f} MB, word tokenizer: {args.tokenizer}")
-    theirs, their_speed = datatrove_decisions(docs, total)
+    key = {"corpus": os.path.abspath(args.corpus), "documents": len(docs), "bytes": total, "tokenizer": args.tokenizer}
+    cached = None
+    if args.datatrove_cache and os.path.exists(args.datatrove_cache):
+        with open(args.datatrove_cache, encoding="utf-8") as fh:
+            cached = json.load(fh)
+        if cached.get("key") != key:
+            sys.exit(f"{args.datatrove_cache} was made from other documents or another tokenizer: {cached.get('key')}")
+    if cached:
+        theirs, their_speed = cached["decisions"], cached["speed"]
+        print(f"datatrove's decisions and speeds from {args.datatrove_cache}")
+    else:
+        theirs, their_speed = datatrove_decisions(docs, total)
+        if args.datatrove_cache:
+            with open(args.datatrove_cache, "w", encoding="utf-8") as fh:
+                json.dump({"key": key, "decisions": theirs, "speed": their_speed}, fh, ensure_ascii=False)
     ours, our_speed = plm_decisions(args.plm_bench, docs, args.tokenizer)
     failed = False
-    print(f"{'filter':18} {'agree':>8} {'differ':>7}   {'datatrove MB/s':>14} {'plm MB/s':>9} {'speed-up':>8}")
+    print(f"{'filter':18} {'agree':>8} {'differ':>7}   {'datatrove MB/s':>14} {'plm MB/s':>9} {'speed-up':>8}   (per core, CPU time)")
     for name in theirs:
         differing = [docs[i][0] for i, (a, b) in enumerate(zip(theirs[name], ours[name])) if a != b]
         agreement = 1 - len(differing) / max(1, len(docs))
         failed |= agreement < minimum
         print(f"{name:18} {agreement:8.2%} {len(differing):7d}   {their_speed[name]:14.2f} {our_speed[name]:9.1f} "
               f"{our_speed[name] / their_speed[name]:7.0f}x")
-        for doc_id in differing[:10]:
+        for doc_id in differing[:args.show]:
             i = next(k for k, d in enumerate(docs) if d[0] == doc_id)
             print(f"    {doc_id}: datatrove {theirs[name][i]['decision']!r}, plm {ours[name][i]['decision']!r}")
     print(f"{'english set':18} {'':8} {'':7}   {their_speed['english_set']:14.2f} {our_speed['english_set']:9.1f} "

@@ -14,6 +14,13 @@ public protocol DocumentFilter: Sendable {
     var name: String { get }
     /// Decides on `text`, which it may rewrite in place.
     func apply(to text: inout String) -> FilterDecision
+    /// The filter as a new task starts it: a filter that carries state from one document to the next
+    /// (the PII formatter's replacement cycles) returns a fresh copy; the others return themselves.
+    func forTask() -> any DocumentFilter
+}
+
+extension DocumentFilter {
+    public func forTask() -> any DocumentFilter { self }
 }
 
 /// Splits text into words the way a filter counts them.
@@ -28,8 +35,57 @@ public struct WhitespaceWordTokenizer: WordTokenizer {
     public init() {}
 
     public func words(_ text: String) -> [Substring] {
-        // By scalar, not Character: Python splits a space followed by a combining mark.
-        text.unicodeScalars.split(whereSeparator: PythonString.isSpace).map { Substring($0) }
+        // By scalar, not Character: Python splits a space followed by a combining mark. The scan runs
+        // over the UTF-8 bytes (a word boundary is always a scalar boundary) and cuts Substrings by
+        // byte offset, which is O(1) for native strings.
+        let ranges = PythonText.withUTF8(text, Self.wordRanges)
+        let utf8 = text.utf8
+        var words: [Substring] = []
+        words.reserveCapacity(ranges.count)
+        var index = utf8.startIndex
+        var offset = 0
+        for range in ranges {
+            let start = utf8.index(index, offsetBy: range.lowerBound - offset)
+            let end = utf8.index(start, offsetBy: range.count)
+            words.append(Substring(utf8[start..<end]))
+            index = end
+            offset = range.upperBound
+        }
+        return words
+    }
+
+    /// Byte ranges of the runs of non-`isspace` scalars.
+    static func wordRanges(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(bytes.count / 6)
+        var start = -1
+        var index = 0
+        let n = bytes.count
+        while index < n {
+            let byte = bytes[index]
+            let space: Bool
+            let width: Int
+            if byte < 0x80 {
+                // 0x09-0x0D, 0x1C-0x20
+                space = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || (byte >= 0x1C && byte <= 0x1F)
+                width = 1
+            } else {
+                let (value, w) = PythonText.scalar(at: index, in: bytes)
+                space = PythonText.isSpace(value: value)
+                width = w
+            }
+            if space {
+                if start >= 0 {
+                    ranges.append(start..<index)
+                    start = -1
+                }
+            } else if start < 0 {
+                start = index
+            }
+            index += width
+        }
+        if start >= 0 { ranges.append(start..<n) }
+        return ranges
     }
 }
 

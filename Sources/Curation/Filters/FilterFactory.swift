@@ -29,9 +29,9 @@ extension FilterConfig {
         }
     }
 
-    /// The chain for a domain, built.
+    /// The chain for a domain, built; its filters share one tokenizer, which splits each text once.
     public func makeFilters(forDomain domain: String) throws -> [any DocumentFilter] {
-        let tokenizer = makeWordTokenizer()
+        let tokenizer = SharedWordTokenizer(makeWordTokenizer())
         return try chain(forDomain: domain).map { try makeFilter(named: $0, tokenizer: tokenizer) }
     }
 }

@@ -16,7 +16,9 @@ public struct FilterSource: Sendable {
 /// order; the first drop wins. Kept documents (with any rewriting, e.g. C4 line removal or PII
 /// replacement) go to `filter/output/<source>/<task>.jsonl.zst`; dropped ones, when asked, to
 /// `filter/excluded/<source>/<task>.jsonl.zst` with `filter` and `filter_reason` in their metadata.
-/// Stats count drops per `<filter>/<reason>` and source.
+/// Stats count drops per `<filter>/<reason>` and source. Each task runs fresh filter instances
+/// (`forTask()`), so state carried across documents (the PII replacement cycles) runs over one task's
+/// documents in order, as in a datatrove task.
 public struct FilterStage: TaskStage {
     public static let stageName = "filter"
     public let name = FilterStage.stageName
@@ -53,6 +55,7 @@ public struct FilterStage: TaskStage {
             guard FileSystem.exists(path) else { continue }
             var counts = SourceStats()
             counts.files = 1
+            let filters = source.filters.map { $0.forTask() }
             try ZstdLineReader.forEachLine(path: path) { raw in
                 guard case .line(let bytes, let offset) = raw, !bytes.isEmpty else { return }
                 var document: Document
@@ -65,7 +68,7 @@ public struct FilterStage: TaskStage {
                 counts.inputBytes += size
                 var text = document.text
                 var verdict: (filter: String, reason: String)?
-                for filter in source.filters {
+                for filter in filters {
                     if case .drop(let reason) = filter.apply(to: &text) {
                         verdict = (filter.name, reason ?? "dropped")
                         break

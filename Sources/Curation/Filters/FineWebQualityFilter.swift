@@ -57,7 +57,7 @@ public struct FineWebQualityFilter: DocumentFilter {
         self.config = config
         self.tokenizer = tokenizer
         self.stopChars = config.stopChars.map { $0.map { Array($0.utf8) } }
-        self.whitespaceWords = tokenizer is WhitespaceWordTokenizer
+        self.whitespaceWords = ((tokenizer as? SharedWordTokenizer)?.inner ?? tokenizer) is WhitespaceWordTokenizer
     }
 
     public func apply(to text: inout String) -> FilterDecision {

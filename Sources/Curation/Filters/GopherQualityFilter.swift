@@ -58,28 +58,50 @@ public struct GopherQualityFilter: DocumentFilter {
     public let config: GopherQualityConfig
     public let tokenizer: any WordTokenizer
     private let stopWords: StopWordSet
+    private let whitespaceWords: Bool
 
     public init(config: GopherQualityConfig = GopherQualityConfig(),
                 tokenizer: any WordTokenizer = WhitespaceWordTokenizer()) {
         self.config = config
         self.tokenizer = tokenizer
         stopWords = StopWordSet(config.stopWords ?? GopherQualityConfig.defaultStopWords)
+        whitespaceWords = ((tokenizer as? SharedWordTokenizer)?.inner ?? tokenizer) is WhitespaceWordTokenizer
     }
 
     public func apply(to text: inout String) -> FilterDecision {
-        let words = tokenizer.words(text)
-        let wordCount = words.count
-
+        // Whitespace words are byte ranges of the text: no Substring per word.
+        var wordCount = 0
         var nonSymbolWords = 0
         var nonSymbolLength = 0
         var alphaWords = 0
-        for word in words {
-            let (length, symbolsOnly, hasAlpha) = PythonText.withUTF8(word, Self.classify)
-            if !symbolsOnly {
-                nonSymbolWords += 1
-                nonSymbolLength += length
+        var stopWordsFound = 0
+        let stopLimit = config.minStopWords.flatMap { $0 == 0 ? nil : $0 }
+        if whitespaceWords {
+            PythonText.withUTF8(text) { bytes in
+                let ranges = WhitespaceWordTokenizer.wordRanges(bytes)
+                wordCount = ranges.count
+                for range in ranges {
+                    let (length, symbolsOnly, hasAlpha) = Self.classify(UnsafeBufferPointer(rebasing: bytes[range]))
+                    if !symbolsOnly {
+                        nonSymbolWords += 1
+                        nonSymbolLength += length
+                    }
+                    if hasAlpha { alphaWords += 1 }
+                }
+                if let stopLimit { stopWordsFound = stopWords.distinctCount(in: bytes, ranges, atLeast: stopLimit) }
             }
-            if hasAlpha { alphaWords += 1 }
+        } else {
+            let words = tokenizer.words(text)
+            wordCount = words.count
+            for word in words {
+                let (length, symbolsOnly, hasAlpha) = PythonText.withUTF8(word, Self.classify)
+                if !symbolsOnly {
+                    nonSymbolWords += 1
+                    nonSymbolLength += length
+                }
+                if hasAlpha { alphaWords += 1 }
+            }
+            if let stopLimit { stopWordsFound = stopWords.distinctCount(in: words, atLeast: stopLimit) }
         }
 
         if let minimum = config.minDocWords, minimum != 0, nonSymbolWords < minimum { return .drop("gopher_short_doc") }
@@ -123,7 +145,7 @@ public struct GopherQualityFilter: DocumentFilter {
             return .drop("gopher_below_alpha_threshold")
         }
 
-        if let minimum = config.minStopWords, minimum != 0, stopWords.distinctCount(in: words, atLeast: minimum) < minimum {
+        if let minimum = stopLimit, stopWordsFound < minimum {
             return .drop("gopher_enough_stop_words")
         }
         return .keep
@@ -210,6 +232,20 @@ struct StopWordSet: Sendable {
         var count = 0
         for word in text {
             let match = PythonText.withUTF8(word, lookup)
+            guard let match, !found[match] else { continue }
+            found[match] = true
+            count += 1
+            if count >= limit { break }
+        }
+        return count
+    }
+
+    /// The same over byte ranges of `bytes`.
+    func distinctCount(in bytes: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], atLeast limit: Int) -> Int {
+        var found = [Bool](repeating: false, count: words.count)
+        var count = 0
+        for range in ranges {
+            let match = lookup(UnsafeBufferPointer(rebasing: bytes[range]))
             guard let match, !found[match] else { continue }
             found[match] = true
             count += 1

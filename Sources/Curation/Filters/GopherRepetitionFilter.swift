@@ -63,11 +63,15 @@ public struct GopherRepetitionFilter: DocumentFilter {
     public let config: GopherRepetitionConfig
     public let tokenizer: any WordTokenizer
 
+    /// Whitespace words are taken as byte ranges of the text (no Substring per word).
+    private let whitespaceWords: Bool
+
     public init(config: GopherRepetitionConfig = GopherRepetitionConfig(),
                 tokenizer: any WordTokenizer = WhitespaceWordTokenizer()) {
         precondition(config.invalidReason == nil, config.invalidReason ?? "")
         self.config = config
         self.tokenizer = tokenizer
+        whitespaceWords = ((tokenizer as? SharedWordTokenizer)?.inner ?? tokenizer) is WhitespaceWordTokenizer
     }
 
     public func apply(to text: inout String) -> FilterDecision {
@@ -105,7 +109,9 @@ public struct GopherRepetitionFilter: DocumentFilter {
         }
 
         if config.topNGrams.isEmpty && config.dupNGrams.isEmpty { return .keep }
-        let words = WordBuffers(tokenizer.words(text))
+        let words = whitespaceWords
+            ? WordBuffers(bytes, WhitespaceWordTokenizer.wordRanges(bytes))
+            : WordBuffers(tokenizer.words(text))
         var table = ByteSliceTable(capacity: words.count)  // n-grams of any n >= 1 fit
         for rule in config.topNGrams {
             // `if not n_grams: continue`
@@ -216,24 +222,41 @@ struct WordBuffers {
 
     init(_ words: [Substring]) {
         count = words.count
-        let bytes = words.reduce(0) { $0 + $1.utf8.count }
-        spaced.reserveCapacity(bytes + words.count)
+        reserve(bytes: words.reduce(0) { $0 + $1.utf8.count })
+        var scalars = 0
+        for word in words { PythonText.withUTF8(word) { append($0, &scalars) } }
+        finish(scalars)
+    }
+
+    /// The words at `ranges` of `text`'s bytes.
+    init(_ text: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>]) {
+        count = ranges.count
+        reserve(bytes: ranges.reduce(0) { $0 + $1.count })
+        var scalars = 0
+        for range in ranges { append(UnsafeBufferPointer(rebasing: text[range]), &scalars) }
+        finish(scalars)
+    }
+
+    private mutating func reserve(bytes: Int) {
+        spaced.reserveCapacity(bytes + count)
         plain.reserveCapacity(bytes)
         spacedStart.reserveCapacity(count + 1)
         plainStart.reserveCapacity(count + 1)
         scalarPrefix.reserveCapacity(count + 1)
-        var scalars = 0
-        for word in words {
-            spacedStart.append(spaced.count)
-            plainStart.append(plain.count)
-            scalarPrefix.append(scalars)
-            PythonText.withUTF8(word) { bytes in
-                plain.append(contentsOf: bytes)
-                spaced.append(contentsOf: bytes)
-                for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 }
-            }
-            spaced.append(0x20)
-        }
+    }
+
+    @inline(__always)
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ scalars: inout Int) {
+        spacedStart.append(spaced.count)
+        plainStart.append(plain.count)
+        scalarPrefix.append(scalars)
+        plain.append(contentsOf: bytes)
+        spaced.append(contentsOf: bytes)
+        for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 }
+        spaced.append(0x20)
+    }
+
+    private mutating func finish(_ scalars: Int) {
         spacedStart.append(spaced.count)
         plainStart.append(plain.count)
         scalarPrefix.append(scalars)

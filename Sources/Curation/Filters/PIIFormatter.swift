@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
 /// Settings of datatrove's `PIIFormatter` (0.10.1): the same names (camelCase here, snake_case in YAML)
 /// and defaults as its constructor.
 public struct PIIFormatterConfig: Sendable, Equatable {
@@ -39,16 +46,19 @@ public struct PIIFormatterConfig: Sendable, Equatable {
 ///   `ipaddress.ip_address` accepts it (no leading zeros) and, with `onlyRemovePublicIps`, it is
 ///   `is_global` by Python 3.11.7's tables; a rejected match is kept and still consumed.
 ///
-/// Replacements cycle through the configured lists. datatrove's counter lives in the formatter object
-/// and so runs on across the documents of a task; plm's restarts at the first replacement for every
-/// document, so that the output does not depend on how documents are spread over tasks and threads
-/// (the golden file is made with a fresh formatter per document). An empty list leaves matches as
-/// they are (datatrove raises `IndexError`).
+/// Replacements cycle through the configured lists, one list position per replaced address, and, as
+/// in datatrove (whose counters live in the formatter object, one per task's process), the positions
+/// run on from one document to the next: an instance's positions are its task's. The filter stage asks
+/// each task for fresh instances (`forTask()`), so a task's output depends only on its own documents
+/// and their order, as datatrove's does. An empty list leaves matches as they are (datatrove raises
+/// `IndexError`).
 public struct PIIFormatter: DocumentFilter {
     public let name = "pii"
     public let config: PIIFormatterConfig
     private let emailReplacements: [[UInt8]]
     private let ipReplacements: [[UInt8]]
+    /// The next e-mail and IP replacement to use (datatrove's two `_replace_i`).
+    private let cursor = PIIReplacementCursor()
 
     public init(config: PIIFormatterConfig = PIIFormatterConfig()) {
         self.config = config
@@ -56,26 +66,37 @@ public struct PIIFormatter: DocumentFilter {
         self.ipReplacements = config.ipReplacement.map { Array($0.utf8) }
     }
 
+    /// The same settings, with the replacement cycles back at their start.
+    public func forTask() -> any DocumentFilter { PIIFormatter(config: config) }
+
     public func apply(to text: inout String) -> FilterDecision {
         text = format(text)
         return .keep
     }
 
-    /// datatrove's `format(text)`.
+    /// datatrove's `format(text)`: moves this instance's replacement cycles on.
     public func format(_ text: String) -> String {
-        var current = text
-        if config.removeEmails && !emailReplacements.isEmpty,
-           let replaced = C4Text.withBytes(current, { PIIEmail.replace($0, with: emailReplacements) }) {
-            current = String(decoding: replaced, as: UTF8.self)
+        cursor.next.withLock { next in
+            var current = text
+            if config.removeEmails && !emailReplacements.isEmpty,
+               let replaced = C4Text.withBytes(current, { PIIEmail.replace($0, with: emailReplacements, next: &next.email) }) {
+                current = String(decoding: replaced, as: UTF8.self)
+            }
+            if config.removeIps && !ipReplacements.isEmpty,
+               let replaced = C4Text.withBytes(current, {
+                   PIIIPv4.replace($0, with: ipReplacements, publicOnly: config.onlyRemovePublicIps, next: &next.ip)
+               }) {
+                current = String(decoding: replaced, as: UTF8.self)
+            }
+            return current
         }
-        if config.removeIps && !ipReplacements.isEmpty,
-           let replaced = C4Text.withBytes(current, {
-               PIIIPv4.replace($0, with: ipReplacements, publicOnly: config.onlyRemovePublicIps)
-           }) {
-            current = String(decoding: replaced, as: UTF8.self)
-        }
-        return current
     }
+}
+
+/// Where a formatter's two replacement cycles stand; a class, so that copies of a formatter share it
+/// as references to one Python object share its counters.
+final class PIIReplacementCursor: Sendable {
+    let next = Mutex<(email: Int, ip: Int)>((0, 0))
 }
 
 /// The e-mail expression of datatrove's PII formatter, as a scanner over UTF-8 bytes.
@@ -113,19 +134,18 @@ enum PIIEmail {
     }
 
     /// `re.sub(EMAIL, replacement, text)`: the new bytes, or nil when nothing matched.
-    static func replace(_ b: UnsafeBufferPointer<UInt8>, with replacements: [[UInt8]]) -> [UInt8]? {
+    /// `next` is the index in `replacements` of the next one to use; it moves on by one per match.
+    static func replace(_ b: UnsafeBufferPointer<UInt8>, with replacements: [[UInt8]], next: inout Int) -> [UInt8]? {
         var out: [UInt8] = []
         var replaced = false
         var copied = 0
         var scan = 0  // matches so far end here; the next one starts at or after it
-        var next = 0
         let n = b.count
         var at = 0
         while at < n {
-            guard b[at] == 0x40 else {
-                at += 1
-                continue
-            }
+            // Only an `@` can anchor a match: jump to the next one.
+            guard let base = b.baseAddress, let hit = memchr(base + at, 0x40, n - at) else { break }
+            at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             defer { at += 1 }
             // The local part ends right before this `@`; find its leftmost possible start.
             guard at > scan, isLocal(b[at - 1]) else { continue }
@@ -312,20 +332,33 @@ enum PIIIPv4 {
     ]
 
     /// `re.sub(IPV4, replace_if_valid, text)`: the new bytes, or nil when nothing was replaced.
-    static func replace(_ b: UnsafeBufferPointer<UInt8>, with replacements: [[UInt8]], publicOnly: Bool) -> [UInt8]? {
+    /// `next` is the index in `replacements` of the next one to use; it moves on by one per replaced match.
+    static func replace(_ b: UnsafeBufferPointer<UInt8>, with replacements: [[UInt8]], publicOnly: Bool,
+                        next: inout Int) -> [UInt8]? {
         var out: [UInt8] = []
         var copied = 0
-        var next = 0
         var replaced = false
         let n = b.count
         var p = 0
-        while p < n {
-            // An address starts with a digit and has a dot within its first four bytes.
-            guard b[p] &- 0x30 < 10, p + 1 < n && (b[p + 1] == 0x2E || (p + 2 < n && (b[p + 2] == 0x2E
-                    || (p + 3 < n && b[p + 3] == 0x2E)))), let end = match(b, p) else {
-                p += 1
+        while p + 1 < n, let base = b.baseAddress {
+            // An address starts with a digit and has a dot within its first four bytes: with d the first
+            // dot after p, only p ..< d at most 3 before it can start one. Jump from dot to dot.
+            guard let hit = memchr(base + p + 1, 0x2E, n - p - 1) else { break }
+            let dot = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            var candidate = max(p, dot - 3)
+            var found: (start: Int, end: Int)?
+            while candidate < dot {
+                if b[candidate] &- 0x30 < 10, let end = match(b, candidate) {
+                    found = (candidate, end)
+                    break
+                }
+                candidate += 1
+            }
+            guard let (start, end) = found else {
+                p = dot + 1
                 continue
             }
+            p = start
             if validate(b, p, end, publicOnly: publicOnly) {
                 if !replaced { out.reserveCapacity(n + 32) }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<p]))
