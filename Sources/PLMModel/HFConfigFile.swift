@@ -113,24 +113,8 @@ public struct HFConfigFile: Codable, Sendable, Equatable {
                                intermediateSize: intermediateSize, vocabSize: vocabSize,
                                maxPositionEmbeddings: maxPositionEmbeddings, ropeTheta: ropeTheta,
                                rmsNormEps: rmsNormEps)
-        if let problem = Self.shapeProblem(config) { throw bad(problem) }
+        do { try config.validate() } catch { throw bad(error.description) }
         return config
-    }
-
-    /// Why a shape cannot be built, or nil: every width positive, RoPE dimensions in pairs.
-    public static func shapeProblem(_ c: PLMConfig) -> String? {
-        let widths: [(String, Int)] = [("hidden_size", c.hiddenSize), ("num_hidden_layers", c.numHiddenLayers),
-                                       ("num_attention_heads", c.numAttentionHeads), ("kv_lora_rank", c.kvLoraRank),
-                                       ("qk_nope_head_dim", c.qkNopeHeadDim), ("qk_rope_head_dim", c.qkRopeHeadDim),
-                                       ("v_head_dim", c.vHeadDim), ("intermediate_size", c.intermediateSize),
-                                       ("vocab_size", c.vocabSize), ("max_position_embeddings", c.maxPositionEmbeddings)]
-        for (key, value) in widths where value < 1 { return "\(key) must be at least 1, got \(value)" }
-        if c.qkRopeHeadDim % 2 != 0 {
-            return "qk_rope_head_dim (\(c.qkRopeHeadDim)) must be even: RoPE rotates pairs (2i, 2i+1)"
-        }
-        if !(c.ropeTheta > 0) { return "rope_theta must be positive, got \(c.ropeTheta)" }
-        if !(c.rmsNormEps > 0) { return "rms_norm_eps must be positive, got \(c.rmsNormEps)" }
-        return nil
     }
 
     // MARK: Files

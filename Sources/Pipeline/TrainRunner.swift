@@ -54,6 +54,9 @@ public enum TrainRunner {
             config = found
         }
         if let vocab = model.vocabSize ?? tokenizerVocabSize { config.vocabSize = vocab }
+        do { try config.validate() } catch {
+            throw ConfigError(file: pipeline.path, location: nil, message: "section 'model': \(error)")
+        }
         let index = schedule.phases.firstIndex { $0.name == phase }!
         let root = pipeline.output
         return Plan(phase: phase, config: config, model: model, schedule: schedule, steps: steps,

@@ -25,7 +25,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The pipeline phase to train.")
     var phase: String?
 
-    @Option(help: "Model shape: \(TrainPresets.names.joined(separator: ", ")).")
+    @Option(help: "Model shape: \(PLMConfig.presetNames.joined(separator: ", ")).")
     var preset: String?
 
     @Option(help: "A Hugging Face config.json giving the model shape (instead of --preset).")
@@ -133,7 +133,7 @@ struct TrainCommand: ParsableCommand {
     private func runPhase(pipeline path: String, threads: Int, peak: Double) throws {
         let pipeline = try PipelineConfig.load(path: path)
         let plan = try TrainRunner.plan(pipeline: pipeline, phase: phase!, tokenizerVocabSize: vocabSize,
-                                        preset: TrainPresets.config(named:), threads: self.threads)
+                                        preset: { try? PLMConfig.preset(named: $0) }, threads: self.threads)
         BLAS.setThreads(plan.threads)
         let source = try TrainData.tokenStream(folder: plan.trainData)
         let validation = try TrainData.validationBatches(folder: plan.validationData, count: plan.model.validationBatches,
@@ -152,14 +152,11 @@ struct TrainCommand: ParsableCommand {
         if let config {
             modelConfig = try HFConfigFile.readModelConfig(path: config)
         } else {
-            let name = preset ?? "plm-tiny"
-            guard let found = TrainPresets.config(named: name) else {
-                throw ValidationError("unknown preset '\(name)' (known: \(TrainPresets.names.joined(separator: ", ")))")
-            }
-            modelConfig = found
+            modelConfig = try PLMConfig.preset(named: preset ?? "plm-tiny")
         }
         let tokenSource = try data.map { try TrainData.tokenStream(folder: $0) }
         if let vocabSize { modelConfig.vocabSize = vocabSize }
+        try modelConfig.validate()
         let validation = try TrainData.validationBatches(folder: valData, count: valBatches, batchSize: microBatch,
                                                          sequenceLength: seqLen)
         let decay = decaySteps

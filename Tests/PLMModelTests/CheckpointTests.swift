@@ -24,7 +24,7 @@ import Testing
         #expect(Checkpoint.latest(in: folder) == written)
         #expect(FileManager.default.fileExists(atPath: written + "/config.json"))
         // No temporary folder is left behind.
-        #expect(FileSystem.list(folder).sorted() == ["latest", "step-00000042"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["latest", "step-00000042"])
 
         let loaded = try Checkpoint.loadModel(from: written)
         #expect(loaded.config == fileTestConfig)
@@ -50,7 +50,7 @@ import Testing
                                      dataPosition: SyntheticSource.Position(batches: step), lastLoss: nil)
             try Checkpoint.save(model: model, optimizer: optimizer, state: state, in: folder, keep: 2)
         }
-        #expect(FileSystem.list(folder).sorted() == ["latest", "step-00000020", "step-00000030"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["latest", "step-00000020", "step-00000030"])
     }
 
     @Test func checkpointOfAnotherShapeIsRefused() throws {

@@ -117,7 +117,7 @@ let fileTestConfig = PLMConfig(hiddenSize: 8, numHiddenLayers: 2, numAttentionHe
         let layout = ParameterLayout(config: config)
         var arena = [Float](repeating: .nan, count: layout.totalCount)
         try arena.withUnsafeMutableBufferPointer { try SafeTensorsArena.read($0, layout: layout, from: folder + "/model.safetensors") }
-        #expect(arena.allSatisfy(\.isFinite))
+        #expect(arena.allSatisfy { $0.isFinite })
         let norm = try #require(layout.tensor(named: "model.norm.weight"))
         // Torch drew norms as 1 + 0.1 N(0, 1): near 1, not exactly 1.
         let normValues = arena[norm.offset..<norm.offset + norm.count]
@@ -139,10 +139,10 @@ let fileTestConfig = PLMConfig(hiddenSize: 8, numHiddenLayers: 2, numAttentionHe
     }
 
     @Test(arguments: [
-        ("\"qk_rope_head_dim\": 3", "qk_rope_head_dim (3) must be even"),
+        ("\"qk_rope_head_dim\": 3", "'qk_rope_head_dim' = 3: must be even"),
         ("\"q_lora_rank\": 64", "q_lora_rank is 64"),
         ("\"hidden_act\": \"silu\"", "hidden_act is 'silu'"),
-        ("\"num_attention_heads\": 0", "num_attention_heads must be at least 1"),
+        ("\"num_attention_heads\": 3, \"num_key_value_heads\": 3", "'num_attention_heads' = 3: must divide hidden_size 8"),
         ("\"num_key_value_heads\": 1", "num_key_value_heads (1) differs"),
     ])
     func rejectsShapesPLMCannotBe(change: String, message: String) throws {

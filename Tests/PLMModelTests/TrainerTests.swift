@@ -11,8 +11,8 @@ func trainerOptions(steps: Int, lr: Double = 3e-3, warmup: Int = 2, batchTokens:
                     seqLen: Int = 16, folder: String? = nil, checkpointInterval: Int = 0) -> TrainerOptions {
     TrainerOptions(batchTokens: batchTokens, microBatchSize: micro, sequenceLength: seqLen,
                    optimizer: AdamWSettings(weightDecay: 0.1, gradientClip: 1),
-                   schedule: WSDCSchedule(peakLearningRate: lr, floorLearningRate: lr / 10, warmupSteps: warmup,
-                                          stableSteps: steps - warmup, decaySteps: 0, constantSteps: 0),
+                   schedule: WSDCSchedule(peakLearningRate: lr, floorLearningRate: lr / 10, warmupSteps: min(warmup, steps),
+                                          stableSteps: steps - min(warmup, steps), decaySteps: 0, constantSteps: 0),
                    checkpointInterval: checkpointInterval, checkpointDirectory: folder.map { $0 + "/checkpoints" },
                    metricsPath: folder.map { $0 + "/metrics.jsonl" }, seed: 7)
 }
@@ -51,7 +51,7 @@ func trainerOptions(steps: Int, lr: Double = 3e-3, warmup: Int = 2, batchTokens:
     }
 
     @Test func accumulatingMicroBatchesEqualsOneLargeBatch() throws {
-        let tokens = (0..<400).map { Int32(($0 * 7 + $0 / 3) % 64) }
+        let tokens: [Int32] = (0..<400).map { (i: Int) -> Int32 in Int32((i * 7 + i / 3) % 64) }
         func firstStep(micro: Int) throws -> (loss: Double, norm: Double, parameters: [Float]) {
             let model = PLMTransformer(config: trainerTestConfig, seed: 3, options: ModelOptions(threads: 1))
             let trainer = try Trainer(model: model, source: TokenStreamSource(tokens: tokens),
@@ -66,7 +66,8 @@ func trainerOptions(steps: Int, lr: Double = 3e-3, warmup: Int = 2, batchTokens:
     }
 
     @Test func overfitsOneBatch() throws {
-        let batch = try SyntheticSource(vocabSize: 64, seed: 11).next(batchSize: 2, sequenceLength: 16)
+        var synthetic = SyntheticSource(vocabSize: 64, seed: 11)
+        let batch = try synthetic.next(batchSize: 2, sequenceLength: 16)
         struct Repeat: BatchSource {
             let batch: TokenBatch
             var position = 0
@@ -80,7 +81,8 @@ func trainerOptions(steps: Int, lr: Double = 3e-3, warmup: Int = 2, batchTokens:
         let trainer = try Trainer(model: model, source: Repeat(batch: batch), options: options)
         let history = try trainer.run()
         #expect(history.first!.loss > 3.5)
-        #expect(history.last!.loss < 0.1, "final loss \(history.last!.loss)")
+        let finalLoss = history.last!.loss
+        #expect(finalLoss < 0.1, "final loss \(finalLoss)")
     }
 
     /// Real text: this repository's architecture notes as bytes (vocab 256); the validation loss on

@@ -77,17 +77,19 @@ struct TrainSectionTests {
     func phasesChain() throws {
         let root = folder()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try write(Self.pipelineText, to: root + "/p.yaml")
+        try write(Self.pipelineText.replacingOccurrences(of: "manifest: m.yaml", with: "manifest: m.yaml\noutput: \(root)/out"),
+                  to: root + "/p.yaml")
         let pipeline = try PipelineConfig.load(path: root + "/p.yaml")
+        #expect(pipeline.output == root + "/out")
         func preset(_ name: String) -> PLMConfig? { name == "test-tiny" ? Self.tinyShape : nil }
-        let tokens = (0..<2000).map { Int32(($0 * 13 + $0 / 7) % 64) }
+        let tokens: [Int32] = (0..<2000).map { (i: Int) -> Int32 in Int32((i * 13 + i / 7) % 64) }
 
         let first = try TrainRunner.plan(pipeline: pipeline, phase: "pretrain-1", tokenizerVocabSize: nil, preset: preset)
         #expect(first.trainData == pipeline.output + "/shards/pretrain-1/train")
         #expect(try TrainRunner.start(of: first) == .fresh)
         let one = try TrainRunner.run(plan: first, source: try TokenStreamSource(tokens: tokens), validationBatches: [],
                                       peakGFLOPs: nil, say: { _ in }, observer: { _ in })
-        #expect(one.map(\.step) == [0, 1, 2, 3])
+        #expect(one.map { $0.step } == [0, 1, 2, 3])
 
         let anneal = try TrainRunner.plan(pipeline: pipeline, phase: "anneal", tokenizerVocabSize: nil, preset: preset)
         guard case .previousPhase(let from) = try TrainRunner.start(of: anneal) else {
@@ -97,7 +99,7 @@ struct TrainSectionTests {
         #expect(from.hasSuffix("train/pretrain-1/checkpoints/step-00000004"))
         let two = try TrainRunner.run(plan: anneal, source: try TokenStreamSource(tokens: tokens), validationBatches: [],
                                       peakGFLOPs: nil, say: { _ in }, observer: { _ in })
-        #expect(two.map(\.step) == [4, 5, 6])
+        #expect(two.map { $0.step } == [4, 5, 6])
         #expect(two[0].lr < 0.003 && abs(two[2].lr - 0.0003) < 1e-12)
         // Running a finished phase again does nothing; sft cannot start before anneal's end exists.
         #expect(try TrainRunner.run(plan: anneal, source: try TokenStreamSource(tokens: tokens), validationBatches: [],
