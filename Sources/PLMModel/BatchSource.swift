@@ -112,7 +112,9 @@ public struct SyntheticSource: BatchSource {
     }
 
     public mutating func next(batchSize: Int, sequenceLength: Int) throws -> TokenBatch {
-        var generator = SyntheticTokenGenerator(seed: seed &+ UInt64(position.batches) &* 0x9E37_79B9_7F4A_7C15)
+        // Mixed with a multiplier unlike the generator's increment: seeding with seed + n * increment
+        // would make batch n the stream of batch 0 shifted by n, repeating tokens across batches.
+        var generator = SyntheticTokenGenerator(seed: seed ^ (UInt64(position.batches) &* 0xD1B5_4A32_D192_ED03))
         let tokens = (0..<batchSize * (sequenceLength + 1)).map { _ in Int32(generator.next() % UInt64(vocabSize)) }
         var inputs = [Int32](), targets = [Int32]()
         for b in 0..<batchSize {

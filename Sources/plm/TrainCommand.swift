@@ -203,6 +203,10 @@ struct TrainCommand: ParsableCommand {
         Console.say("model: \(String(format: "%.2f", Double(parameters) / 1e6))M parameters (hidden \(config.hiddenSize), "
             + "\(config.numHiddenLayers) layers, \(config.numAttentionHeads) heads, vocab \(config.vocabSize)); "
             + "batch \(batchTokens) tokens = \(batchTokens / (micro * seqLen)) x (B \(micro) x T \(seqLen))")
+        // Parameters, gradients and AdamW's two moments are fp32 arenas of P floats each: 16 bytes per
+        // parameter before activations (which scale with B x T and are sized by the model).
+        Console.say("state: 16 B x \(parameters) parameters = \(String(format: "%.1f", Double(16 * parameters) / 1_048_576)) MiB "
+            + "(parameters, gradients, AdamW m and v), plus activations for B x T = \(micro * seqLen) positions")
     }
 
     private func summarise(_ history: [StepMetrics], output: String) {

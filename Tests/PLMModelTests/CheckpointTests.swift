@@ -89,3 +89,16 @@ import Testing
         #expect(batch.documentIndex == [0, 0, 1, 1, 0, 1, 1, 1])
     }
 }
+
+@Suite struct SyntheticSourceTests {
+    @Test func batchesAreReproducibleAndDoNotRepeat() throws {
+        var source = SyntheticSource(vocabSize: 1000, seed: 3)
+        let first = try source.next(batchSize: 2, sequenceLength: 32)
+        let second = try source.next(batchSize: 2, sequenceLength: 32)
+        // No run of 8 tokens of the first batch reappears in the second (a shifted stream would).
+        let windows = Set((0..<(first.inputs.count - 8)).map { Array(first.inputs[$0..<$0 + 8]) })
+        #expect((0..<(second.inputs.count - 8)).allSatisfy { !windows.contains(Array(second.inputs[$0..<$0 + 8])) })
+        try source.seek(to: .init(batches: 1))
+        #expect(try source.next(batchSize: 2, sequenceLength: 32) == second)
+    }
+}
