@@ -11,6 +11,10 @@ public struct AdamWSettings: Codable, Sendable, Equatable {
     /// Global gradient-norm clipping threshold; 0 or less turns clipping off.
     public var gradientClip: Double = 1.0
 
+    enum CodingKeys: String, CodingKey {
+        case beta1, beta2, epsilon, weightDecay = "weight_decay", gradientClip = "gradient_clip"
+    }
+
     public init(beta1: Double = 0.9, beta2: Double = 0.95, epsilon: Double = 1e-8, weightDecay: Double = 0.1,
                 gradientClip: Double = 1.0) {
         self.beta1 = beta1

@@ -27,6 +27,12 @@ public struct WSDCSchedule: Codable, Sendable, Equatable {
     public var constantSteps: Int
     public var decayShape: DecayShape
 
+    enum CodingKeys: String, CodingKey {
+        case peakLearningRate = "peak_lr", floorLearningRate = "floor_lr", warmupSteps = "warmup_steps"
+        case stableSteps = "stable_steps", decaySteps = "decay_steps", constantSteps = "constant_steps"
+        case decayShape = "decay_shape"
+    }
+
     public init(peakLearningRate: Double, floorLearningRate: Double, warmupSteps: Int, stableSteps: Int,
                 decaySteps: Int, constantSteps: Int, decayShape: DecayShape = .oneMinusSqrt) {
         precondition(warmupSteps >= 0 && stableSteps >= 0 && decaySteps >= 0 && constantSteps >= 0)
