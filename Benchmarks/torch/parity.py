@@ -76,12 +76,18 @@ def main():
     bigger_cfg = ref.hf_config(hidden_size=64, num_hidden_layers=3, num_attention_heads=4, kv_lora_rank=32,
                                qk_nope_head_dim=16, qk_rope_head_dim=8, vocab_size=512, v_head_dim=16,
                                intermediate_size=256, max_position_embeddings=128)
+    # The plm-tiny preset's shape (vocab 2048) on a longer sequence.
+    tiny_cfg = ref.hf_config(hidden_size=128, num_hidden_layers=4, num_attention_heads=4, kv_lora_rank=64,
+                             qk_nope_head_dim=32, qk_rope_head_dim=16, v_head_dim=32, intermediate_size=512,
+                             vocab_size=2048, max_position_embeddings=1024)
     big_tokens = os.path.join(work, "tokens_big.json")
     random_tokens(big_tokens, 512, 4, 64, seed=5)
+    tiny_tokens = os.path.join(work, "tokens_tiny.json")
+    random_tokens(tiny_tokens, 2048, 2, 256, seed=6)
     all_ok = True
 
     # Forward: plm-made weights, read by PyTorch.
-    for label, cfg in [("golden shape", golden_cfg), ("bigger shape", bigger_cfg)]:
+    for label, cfg in [("golden shape", golden_cfg), ("bigger shape", bigger_cfg), ("plm-tiny shape", tiny_cfg)]:
         folder = os.path.join(work, "plm-init-" + label.split()[0])
         os.makedirs(folder, exist_ok=True)
         cfg_path = os.path.join(folder, "init-config.json")
@@ -89,22 +95,24 @@ def main():
             json.dump(cfg, f)
         subprocess.run([args.plm, "train-parity", "--init-config", cfg_path, "--seed", "42", "--save", folder], check=True)
         runs = [(n, os.path.join(GOLDEN, c["tokens"]), c["mask_across_documents"]) for n, c in cases.items()] \
-            if cfg is golden_cfg else [("random 4x64", big_tokens, False)]
+            if cfg is golden_cfg else [("random 4x64", big_tokens, False)] if cfg is bigger_cfg \
+            else [("random 2x256", tiny_tokens, False)]
         for name, tokens, mask_docs in runs:
             mine = plm_result(args.plm, folder, tokens, mask_docs, os.path.join(work, "plm-result.json"))
             all_ok &= compare(f"forward ({label}, plm weights -> torch, {name})", mine,
                               torch_result(folder, tokens, mask_docs))
 
     # Reverse: PyTorch-made weights, read by plm.
-    for label, cfg, std in [("golden", None, None), ("bigger shape", bigger_cfg, 0.05)]:
+    for label, cfg, std, tokens_file in [("golden", None, None, None), ("bigger shape", bigger_cfg, 0.05, big_tokens),
+                                         ("plm-tiny shape", tiny_cfg, 0.02, tiny_tokens)]:
         if cfg is None:
             folder = GOLDEN
             runs = [(n, os.path.join(GOLDEN, c["tokens"]), c["mask_across_documents"]) for n, c in cases.items()]
         else:
-            folder = os.path.join(work, "torch-init")
+            folder = os.path.join(work, "torch-init-" + label.split()[0])
             os.makedirs(folder, exist_ok=True)
             ref.save_weights(folder, cfg, ref.random_weights(cfg, seed=7, std=std))
-            runs = [("random 4x64", big_tokens, False)]
+            runs = [(os.path.basename(tokens_file), tokens_file, False)]
         for name, tokens, mask_docs in runs:
             mine = plm_result(args.plm, folder, tokens, mask_docs, os.path.join(work, "plm-result.json"))
             all_ok &= compare(f"reverse ({label}, torch weights -> plm, {name})", mine,
