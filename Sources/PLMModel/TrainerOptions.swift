@@ -62,7 +62,8 @@ public enum TrainingError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .badBatchShape(let message): return message
         case let .nonFiniteLoss(step, loss, norm, checkpoint):
-            return "training diverged at step \(step): loss \(loss), gradient norm \(norm); stopped before updating "
+            // Counted from 1 like the progress line (metrics.jsonl's 0-based step is one less).
+            return "training diverged at step \(step + 1): loss \(loss), gradient norm \(norm); stopped before updating "
                 + "the weights. " + (checkpoint.map { "The last good checkpoint is \($0) (intact); " }
                                       ?? "No checkpoint was written yet; ")
                 + "lower the learning rate or lengthen the warmup and resume."

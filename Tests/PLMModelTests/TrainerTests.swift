@@ -120,7 +120,7 @@ func trainerOptions(steps: Int, lr: Double = 3e-3, warmup: Int = 2, batchTokens:
         // Poison one weight, as an overflowing update would.
         model.parameters[model.layout.tensor(named: "model.layers.1.mlp.up_proj.weight")!.offset] = .infinity
         let error = #expect(throws: TrainingError.self) { try trainer.trainStep() }
-        #expect(error?.description.contains("training diverged at step 1") == true)
+        #expect(error?.description.contains("training diverged at step 2") == true)
         #expect(error?.description.contains("The last good checkpoint is \(saved) (intact)") == true)
         let reloaded = try Checkpoint.loadModel(from: saved)
         #expect(Array(reloaded.parameters) == goodWeights)
