@@ -31,6 +31,8 @@ def read_config(path):
     assert cfg.get("q_lora_rank") is None, "PLM has no query low-rank path"
     assert cfg.get("tie_word_embeddings", True), "PLM ties embeddings"
     assert cfg.get("hidden_act", "relu2") == "relu2"
+    assert cfg.get("rope_interleave", True), "this reference rotates interleaved pairs"
+    assert not cfg.get("attention_bias", False), "PLM has no biases"
     return cfg
 
 
@@ -167,7 +169,7 @@ def hf_config(**shape):
     """config.json for a PLM shape, with the fixed keys Hugging Face's PLM config carries."""
     cfg = {"architectures": ["PLMForCausalLM"], "model_type": "plm", "q_lora_rank": None,
            "tie_word_embeddings": True, "hidden_act": "relu2", "torch_dtype": "float32",
-           "rope_theta": 100000.0, "rms_norm_eps": 1e-6}
+           "rope_theta": 100000.0, "rms_norm_eps": 1e-6, "rope_interleave": True, "attention_bias": False}
     cfg.update(shape)
     cfg["num_key_value_heads"] = cfg["num_attention_heads"]
     return cfg

@@ -38,6 +38,10 @@ public struct HFConfigFile: Codable, Sendable, Equatable {
     public var rmsNormEps: Double
     public var tieWordEmbeddings: Bool = true
     public var hiddenAct: String = "relu2"
+    /// RoPE on interleaved pairs (2i, 2i+1), which transformers' PLM selects with this flag.
+    public var ropeInterleave: Bool = true
+    public var attentionBias: Bool = false
+    public var initializerRange: Double = 0.02
     public var torchDtype: String = "float32"
     public var bosTokenId: Int?
     public var eosTokenId: Int?
@@ -50,7 +54,8 @@ public struct HFConfigFile: Codable, Sendable, Equatable {
         case intermediateSize = "intermediate_size", vocabSize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings", ropeTheta = "rope_theta", rmsNormEps = "rms_norm_eps"
         case tieWordEmbeddings = "tie_word_embeddings", hiddenAct = "hidden_act", torchDtype = "torch_dtype"
-        case bosTokenId = "bos_token_id", eosTokenId = "eos_token_id"
+        case bosTokenId = "bos_token_id", eosTokenId = "eos_token_id", ropeInterleave = "rope_interleave"
+        case attentionBias = "attention_bias", initializerRange = "initializer_range"
     }
 
     public init(config c: PLMConfig, bosTokenId: Int? = nil, eosTokenId: Int? = nil) {
@@ -93,6 +98,9 @@ public struct HFConfigFile: Codable, Sendable, Equatable {
         try c.encode(tieWordEmbeddings, forKey: .tieWordEmbeddings)
         try c.encode(hiddenAct, forKey: .hiddenAct)
         try c.encode(torchDtype, forKey: .torchDtype)
+        try c.encode(ropeInterleave, forKey: .ropeInterleave)
+        try c.encode(attentionBias, forKey: .attentionBias)
+        try c.encode(initializerRange, forKey: .initializerRange)
         try c.encodeIfPresent(bosTokenId, forKey: .bosTokenId)
         try c.encodeIfPresent(eosTokenId, forKey: .eosTokenId)
     }
@@ -104,6 +112,8 @@ public struct HFConfigFile: Codable, Sendable, Equatable {
         guard qLoraRank == nil else { throw bad("q_lora_rank is \(qLoraRank!), PLM has no query low-rank path (null)") }
         guard tieWordEmbeddings else { throw bad("tie_word_embeddings is false; PLM ties its embeddings") }
         guard hiddenAct == "relu2" else { throw bad("hidden_act is '\(hiddenAct)', PLM uses 'relu2'") }
+        guard ropeInterleave else { throw bad("rope_interleave is false; this model rotates interleaved pairs") }
+        guard !attentionBias else { throw bad("attention_bias is true; PLM has no biases") }
         guard numKeyValueHeads == numAttentionHeads else {
             throw bad("num_key_value_heads (\(numKeyValueHeads)) differs from num_attention_heads (\(numAttentionHeads))")
         }
@@ -170,6 +180,9 @@ extension HFConfigFile {
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? true
         hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? "relu2"
         torchDtype = try c.decodeIfPresent(String.self, forKey: .torchDtype) ?? "float32"
+        ropeInterleave = try c.decodeIfPresent(Bool.self, forKey: .ropeInterleave) ?? true
+        attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false
+        initializerRange = try c.decodeIfPresent(Double.self, forKey: .initializerRange) ?? 0.02
         bosTokenId = try c.decodeIfPresent(Int.self, forKey: .bosTokenId)
         eosTokenId = try c.decodeIfPresent(Int.self, forKey: .eosTokenId)
     }

@@ -132,7 +132,8 @@ let fileTestConfig = PLMConfig(hiddenSize: 8, numHiddenLayers: 2, numAttentionHe
         let text = try String(contentsOfFile: folder + "/config.json", encoding: .utf8)
         for key in ["\"q_lora_rank\" : null", "\"tie_word_embeddings\" : true", "\"hidden_act\" : \"relu2\"",
                     "\"model_type\" : \"plm\"", "\"num_key_value_heads\" : 2", "\"kv_lora_rank\" : 4",
-                    "\"PLMForCausalLM\"", "\"torch_dtype\" : \"float32\"", "\"eos_token_id\" : 2"] {
+                    "\"PLMForCausalLM\"", "\"torch_dtype\" : \"float32\"", "\"eos_token_id\" : 2",
+                    "\"rope_interleave\" : true", "\"attention_bias\" : false"] {
             #expect(text.contains(key), "config.json lacks \(key)")
         }
         #expect(try HFConfigFile.readModelConfig(path: folder + "/config.json") == fileTestConfig)
@@ -144,6 +145,7 @@ let fileTestConfig = PLMConfig(hiddenSize: 8, numHiddenLayers: 2, numAttentionHe
         ("\"hidden_act\": \"silu\"", "hidden_act is 'silu'"),
         ("\"num_attention_heads\": 3, \"num_key_value_heads\": 3", "'num_attention_heads' = 3: must divide hidden_size 8"),
         ("\"num_key_value_heads\": 1", "num_key_value_heads (1) differs"),
+        ("\"rope_interleave\": false", "rope_interleave is false"),
     ])
     func rejectsShapesPLMCannotBe(change: String, message: String) throws {
         let folder = temporaryFolder()
