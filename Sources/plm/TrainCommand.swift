@@ -132,7 +132,9 @@ struct TrainCommand: ParsableCommand {
 
     private func runPhase(pipeline path: String, threads: Int, peak: Double) throws {
         let pipeline = try PipelineConfig.load(path: path)
-        let plan = try TrainRunner.plan(pipeline: pipeline, phase: phase!, tokenizerVocabSize: vocabSize,
+        let tokenizerVocabulary = try vocabSize
+            ?? TrainVocabulary.size(tokenizerJSON: TrainVocabulary.tokenizerPath(root: pipeline.output))
+        let plan = try TrainRunner.plan(pipeline: pipeline, phase: phase!, tokenizerVocabSize: tokenizerVocabulary,
                                         preset: { try? PLMConfig.preset(named: $0) }, threads: self.threads)
         BLAS.setThreads(plan.threads)
         let source = try TrainData.tokenStream(folder: plan.trainData)

@@ -109,4 +109,17 @@ struct TrainSectionTests {
         }
         #expect(unknown?.description.contains("phase 'dpo' is not in section 'schedule'") == true)
     }
+
+    @Test("the vocabulary size comes from the run's tokenizer.json")
+    func vocabularyFromTokenizer() throws {
+        let root = folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = TrainVocabulary.tokenizerPath(root: root)
+        #expect(try TrainVocabulary.size(tokenizerJSON: path) == nil)
+        try write(#"{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}}, "added_tokens": [{"id": 7, "content": "<|end|>"}]}"#,
+                  to: path)
+        #expect(try TrainVocabulary.size(tokenizerJSON: path) == 8)
+        try write(#"{"model": {"type": "BPE"}}"#, to: path)
+        #expect(throws: ExecutorError.self) { try TrainVocabulary.size(tokenizerJSON: path) }
+    }
 }
