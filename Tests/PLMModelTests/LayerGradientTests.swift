@@ -80,8 +80,10 @@ import Testing
         #expect(y[rowStride + 1] != original[rowStride + 1])
     }
 
-    @Test(arguments: [false, true]) func attention(documents: Bool) {
-        let s = Attention.Shape(batch: 2, sequence: 5, heads: 2, nope: 3, rope: 2, value: 3, kvLora: 2)
+    /// Block sizes 2 (three causal blocks, the last one short) and 64 (one block).
+    @Test(arguments: [false, true], [2, 64]) func attention(documents: Bool, blockRows: Int) {
+        let s = Attention.Shape(batch: 2, sequence: 5, heads: 2, nope: 3, rope: 2, value: 3, kvLora: 2,
+                                blockRows: blockRows)
         let n = s.batch * s.sequence
         // Sequence 0 holds documents starting at 0 and 2, sequence 1 one document (or all causal).
         let starts: [Int32] = documents ? [0, 0, 2, 2, 2, 0, 0, 0, 0, 0] : [Int32](repeating: 0, count: n)
