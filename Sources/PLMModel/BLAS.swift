@@ -33,6 +33,15 @@ public enum BLAS {
 
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// Runs `body` with BLAS limited to `count` threads, then restores the previous count. Used around
+    /// regions that call sgemm from several workers at once, each on its own small product.
+    public static func withThreads<Result>(_ count: Int, _ body: () throws -> Result) rethrows -> Result {
+        let previous = threads
+        setThreads(count)
+        defer { setThreads(previous) }
+        return try body()
+    }
+
     /// C = alpha * op(A) * op(B) + beta * C for row-major fp32 matrices.
     /// A is (M, K) after `transposeA`, B is (K, N) after `transposeB`, C is (M, N).
     public static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,

@@ -12,5 +12,5 @@ struct PLM: ParsableCommand {
             """,
         subcommands: [RunCommand.self, ValidateCommand.self, IngestCommand.self, DedupCommand.self, FilterCommand.self,
                       InspectCommand.self,
-                      StatsCommand.self, EnvCommand.self])
+                      StatsCommand.self, EnvCommand.self, TrainCommand.self, TrainParityCommand.self])
 }

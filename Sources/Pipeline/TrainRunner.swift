@@ -1,0 +1,116 @@
+import CorpusIO
+import Foundation
+import PLMModel
+
+/// Trains one phase of a pipeline (`plm train PIPELINE --phase P`): the model shape from `model:`,
+/// the phase's step range from `schedule:`, data from `<output>/shards/<phase>/train` (and `val`)
+/// through a source the caller makes, output under `<output>/train/<phase>/` (checkpoints/,
+/// metrics.jsonl). A phase resumes from its own latest checkpoint, else starts from the previous
+/// phase's final one, else (the first phase) from a fresh seeded model.
+public enum TrainRunner {
+    /// Everything decided before training starts.
+    public struct Plan: Sendable {
+        public var phase: String
+        public var config: PLMConfig
+        public var model: ModelSettings
+        public var schedule: PhasedSchedule
+        /// The phase's run-wide steps.
+        public var steps: Range<Int>
+        public var trainData: String
+        public var validationData: String
+        public var outputFolder: String
+        public var checkpointFolder: String { outputFolder + "/checkpoints" }
+        public var metricsPath: String { outputFolder + "/metrics.jsonl" }
+        /// The previous phase's checkpoint folder, nil for the first phase.
+        public var previousCheckpoints: String?
+        public var threads: Int
+    }
+
+    /// How the run starts.
+    public enum Start: Sendable, Equatable {
+        case fresh
+        case resume(String)
+        case previousPhase(String)
+    }
+
+    /// Resolves the model shape (preset or config.json, vocab from the tokenizer unless fixed) and the
+    /// phase's place in the schedule.
+    public static func plan(pipeline: PipelineConfig, phase: String, tokenizerVocabSize: Int?,
+                            preset: (String) -> PLMConfig?, threads: Int? = nil) throws -> Plan {
+        let model = try pipeline.modelSettings()
+        let schedule = try pipeline.scheduleSettings().phasedSchedule(file: pipeline.path)
+        guard let steps = schedule.range(ofPhase: phase) else {
+            throw ConfigError(file: pipeline.path, location: nil, message: "phase '\(phase)' is not in section "
+                + "'schedule' (phases: \(schedule.phases.map(\.name).joined(separator: ", ")))")
+        }
+        var config: PLMConfig
+        if let path = model.configPath {
+            config = try HFConfigFile.readModelConfig(path: path)
+        } else {
+            let name = model.preset ?? "plm-tiny"
+            guard let found = preset(name) else {
+                throw ConfigError(file: pipeline.path, location: nil, message: "section 'model': unknown preset '\(name)'")
+            }
+            config = found
+        }
+        if let vocab = model.vocabSize ?? tokenizerVocabSize { config.vocabSize = vocab }
+        do { try config.validate() } catch {
+            throw ConfigError(file: pipeline.path, location: nil, message: "section 'model': \(error)")
+        }
+        let index = schedule.phases.firstIndex { $0.name == phase }!
+        let root = pipeline.output
+        return Plan(phase: phase, config: config, model: model, schedule: schedule, steps: steps,
+                    trainData: root + "/shards/\(phase)/train", validationData: root + "/shards/\(phase)/val",
+                    outputFolder: root + "/train/\(phase)",
+                    previousCheckpoints: index > 0 ? root + "/train/\(schedule.phases[index - 1].name)/checkpoints" : nil,
+                    threads: threads ?? model.threads ?? pipeline.workers)
+    }
+
+    /// Where this phase starts: its own latest checkpoint, the previous phase's final one, or fresh.
+    public static func start(of plan: Plan) throws -> Start {
+        if let own = Checkpoint.latest(in: plan.checkpointFolder) { return .resume(own) }
+        guard let previous = plan.previousCheckpoints else { return .fresh }
+        guard let folder = Checkpoint.latest(in: previous) else {
+            throw ExecutorError(message: "phase '\(plan.phase)' starts from the previous phase's checkpoint, but "
+                + "\(previous) has none: train the previous phase first")
+        }
+        return .previousPhase(folder)
+    }
+
+    public static func trainerOptions(_ plan: Plan, peakGFLOPs: Double?) -> TrainerOptions {
+        TrainerOptions(batchTokens: plan.model.batchTokens, microBatchSize: plan.model.microBatchSize,
+                       sequenceLength: plan.model.sequenceLength, optimizer: plan.model.optimizer,
+                       schedule: plan.schedule.schedule, steps: plan.steps, phase: plan.phase,
+                       validationInterval: plan.model.validationInterval,
+                       checkpointInterval: plan.model.checkpointInterval, checkpointDirectory: plan.checkpointFolder,
+                       metricsPath: plan.metricsPath, seed: plan.model.seed, peakGFLOPs: peakGFLOPs)
+    }
+
+    /// Builds the model and trainer, starts it as `start(of:)` says and trains the phase to its end.
+    public static func run<Source: BatchSource>(
+        plan: Plan, source: Source, validationBatches: [TokenBatch], peakGFLOPs: Double?,
+        say: (String) -> Void, observer: (StepMetrics) -> Void
+    ) throws -> [StepMetrics] {
+        try FileSystem.createDirectory(plan.outputFolder)
+        let model = PLMTransformer(config: plan.config, seed: plan.model.seed,
+                                   options: ModelOptions(maskAcrossDocuments: plan.model.maskAcrossDocuments,
+                                                         threads: plan.threads))
+        let trainer = try Trainer(model: model, source: source, options: trainerOptions(plan, peakGFLOPs: peakGFLOPs),
+                                  validationBatches: validationBatches)
+        switch try start(of: plan) {
+        case .fresh:
+            say("phase \(plan.phase): fresh model (seed \(plan.model.seed)), steps \(plan.steps.lowerBound)..<\(plan.steps.upperBound)")
+        case .resume(let folder):
+            try trainer.resume(from: folder)
+            say("phase \(plan.phase): resuming from \(folder) at step \(trainer.step)")
+        case .previousPhase(let folder):
+            try trainer.continueFrom(previousPhase: folder)
+            say("phase \(plan.phase): starting from \(folder), steps \(plan.steps.lowerBound)..<\(plan.steps.upperBound)")
+        }
+        guard trainer.step < plan.steps.upperBound else {
+            say("phase \(plan.phase) is already complete (step \(trainer.step))")
+            return []
+        }
+        return try trainer.run(observer: observer)
+    }
+}
