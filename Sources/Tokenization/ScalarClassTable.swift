@@ -1,0 +1,67 @@
+/// The four classes of Unicode scalar the split regexes tell apart: `\p{L}`, `\p{N}`, `\s`, and
+/// everything else. Letters and numbers are by general category (L* and N*), whitespace is the
+/// Unicode White_Space property (what Oniguruma's `\s` matches in UTF-8 mode).
+enum ScalarClass {
+    static let other: UInt8 = 0
+    static let letter: UInt8 = 1
+    static let number: UInt8 = 2
+    static let space: UInt8 = 3
+
+    static func of(_ scalar: Unicode.Scalar) -> UInt8 {
+        let properties = scalar.properties
+        if properties.isWhitespace { return space }
+        switch properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+            return letter
+        case .decimalNumber, .letterNumber, .otherNumber:
+            return number
+        default:
+            return other
+        }
+    }
+}
+
+/// `ScalarClass` of every scalar as a two-stage table (blocks of 256 scalars, identical blocks
+/// shared), built once per process: the standard library's property lookups are far too slow for the
+/// scanner's inner loop. Block 0 (U+0000-U+00FF) comes first, so an ASCII byte indexes `blocks` directly.
+final class ScalarClassTable: @unchecked Sendable {
+    // @unchecked Sendable: both buffers are written only in init and never freed or mutated after,
+    // so concurrent reads are safe.
+    static let shared = ScalarClassTable()
+
+    private static let blockCount = 0x110000 >> 8
+    /// Block number of each 256-scalar block.
+    private let blockOf: UnsafeMutablePointer<UInt16>
+    /// Classes, 256 per distinct block.
+    private let blocks: UnsafeMutablePointer<UInt8>
+
+    private init() {
+        blockOf = .allocate(capacity: Self.blockCount)
+        var distinct: [[UInt8]: UInt16] = [:]
+        var flat: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: 256)
+        for blockIndex in 0..<Self.blockCount {
+            for offset in 0..<256 {
+                let value = UInt32(blockIndex << 8 | offset)
+                // Surrogate code points are not scalars; they never occur in valid UTF-8.
+                block[offset] = Unicode.Scalar(value).map(ScalarClass.of) ?? ScalarClass.other
+            }
+            if let existing = distinct[block] {
+                blockOf[blockIndex] = existing
+            } else {
+                let number = UInt16(distinct.count)
+                distinct[block] = number
+                blockOf[blockIndex] = number
+                flat.append(contentsOf: block)
+            }
+        }
+        blocks = .allocate(capacity: flat.count)
+        blocks.initialize(from: flat, count: flat.count)
+    }
+
+    @inline(__always) func ascii(_ byte: UInt8) -> UInt8 { blocks[Int(byte)] }
+
+    @inline(__always) func of(_ value: UInt32) -> UInt8 {
+        blocks[Int(blockOf[Int(value >> 8)]) << 8 | Int(value & 0xFF)]
+    }
+}
