@@ -1,14 +1,25 @@
 /// The four classes of Unicode scalar the split regexes tell apart: `\p{L}`, `\p{N}`, `\s`, and
 /// everything else. Letters and numbers are by general category (L* and N*), whitespace is the
 /// Unicode White_Space property (what Oniguruma's `\s` matches in UTF-8 mode).
+///
+/// Hugging Face's regex engine (Oniguruma in tokenizers 0.23) carries Unicode 16.0 tables; the
+/// standard library may be newer. Scalars assigned after 16.0 are unassigned (so "other") to HF, and
+/// are classed so here too, which keeps the split identical on every scalar.
 enum ScalarClass {
     static let other: UInt8 = 0
     static let letter: UInt8 = 1
     static let number: UInt8 = 2
     static let space: UInt8 = 3
 
+    /// The Unicode version of the regex engine we match.
+    static let regexUnicodeVersion: Unicode.Version = (16, 0)
+
     static func of(_ scalar: Unicode.Scalar) -> UInt8 {
         let properties = scalar.properties
+        guard let age = properties.age,
+              age.major < regexUnicodeVersion.major
+                || (age.major == regexUnicodeVersion.major && age.minor <= regexUnicodeVersion.minor)
+        else { return other }
         if properties.isWhitespace { return space }
         switch properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
