@@ -6,5 +6,5 @@ struct Bench: ParsableCommand {
         commandName: "plm-bench",
         abstract: "Measure each stage beside its reference, in the same run. Timings are printed, never asserted.",
         subcommands: [IngestBenchmark.self, DedupBenchmark.self, DedupAccuracyBenchmark.self, FilterDecisions.self,
-                      TokenizerEncodeBenchmark.self])
+                      TokenizerEncodeBenchmark.self, TokenizerTrainBenchmark.self, TokenizerTrainOnce.self])
 }
