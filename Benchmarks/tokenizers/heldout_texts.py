@@ -18,6 +18,8 @@ TEXTS = [
     "Caf\u0065\u0301 na\u0131\u0308ve r\u00e9sum\u00e9 \u00c5ngstr\u00f6m \u212b \u1e9b\u0323 (decomposed and compatibility forms)",
     "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nWhat's 2+2?<|im_end|>\n<|im_start|>assistant\n4<|im_end|>\n<|endoftext|>",
     "Special tokens inside words: abc<|endoftext|>def and <|im_end|><|im_end|> and <|im_start and im_end|>",
+    "<tool_call>\n{\"name\": \"search\", \"arguments\": {\"q\": \"caf\u0065\u0301\"}}\n</tool_call><|im_end|>",
+    "Added tokens glued: x<tool_call>y</tool_call>z <|im_start|><tool_call></tool_call><|endoftext|>",
     "Whitespace zoo: a\u00a0b\u2009c\u3000d\u2028e\u2029f\u0085g\u000bh\u000ci\u001cj\u001fk \u200bl",
     "URL https://example.com/path?query=1&x=y#frag and e-mail someone@example.org, path C:\\Users\\me\\file.txt",
     "JSON {\"key\": [1, 2, 3], \"nested\": {\"a\": null, \"b\": true}} and <html><body class=\"x\">&amp;</body></html>",
