@@ -1,6 +1,7 @@
 /// The matching code behind `PreTokenizer`: given a piece's first byte offset, each `...PieceEnd`
-/// returns the offset just past the piece the preset's regex matches there. Works on valid UTF-8 only
-/// (the caller's precondition), decoding one scalar at a time.
+/// returns the offset just past the piece the preset's regex matches there. Decodes one scalar at a
+/// time; the pieces are meaningful for valid UTF-8 only, but any bytes are covered without reading
+/// past the end.
 struct PieceScanner {
     let bytes: UnsafePointer<UInt8>
     let count: Int
@@ -140,10 +141,13 @@ struct PieceScanner {
         return position
     }
 
-    /// Class and UTF-8 length of the scalar starting at `offset`.
+    /// Class and UTF-8 length of the scalar starting at `offset`. On invalid UTF-8 the class is
+    /// meaningless, but reads stay inside the buffer: a sequence cut off by the end is one "other" byte.
     @inline(__always) private func scalar(at offset: Int) -> (UInt8, Int) {
         let lead = bytes[offset]
         if lead < 0x80 { return (classes.ascii(lead), 1) }
+        let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        if offset + length > count { return (ScalarClass.other, 1) }
         if lead < 0xE0 {
             let value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[offset + 1] & 0x3F)
             return (classes.of(value), 2)

@@ -12,6 +12,7 @@ public struct PreTokenizer: Sendable {
     }
 
     /// Calls body with consecutive byte ranges that exactly cover `utf8` (valid UTF-8), one per piece.
+    /// Invalid UTF-8 is still covered exactly, in pieces that match no particular rule.
     public func split(_ utf8: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
         guard let base = utf8.baseAddress, !utf8.isEmpty else { return }
         let scanner = PieceScanner(bytes: base, count: utf8.count, classes: classes)

@@ -139,3 +139,25 @@ import Testing
         }
     }
 }
+
+@Suite struct PreTokenizerInvalidInputTests {
+    /// Bytes that are not UTF-8 (truncated sequences, stray continuation bytes) are still covered
+    /// exactly and never read past the end.
+    @Test(arguments: SplitPreset.allCases)
+    func invalidUTF8IsCoveredExactly(preset: SplitPreset) {
+        let tokenizer = PreTokenizer(preset: preset)
+        let cases: [[UInt8]] = [[0xF0], [0x61, 0xE4, 0xB8], [0x80, 0x80, 0x20, 0x61], [0xFF, 0xFE, 0x27, 0x73], [0x20, 0xC3]]
+        for bytes in cases {
+            // Copy into an exactly sized allocation so that an overread would touch memory we do not own.
+            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+            defer { buffer.deallocate() }
+            _ = buffer.initialize(from: bytes)
+            var next = 0
+            tokenizer.split(UnsafeBufferPointer(buffer)) { range in
+                #expect(range.lowerBound == next && !range.isEmpty)
+                next = range.upperBound
+            }
+            #expect(next == bytes.count)
+        }
+    }
+}
