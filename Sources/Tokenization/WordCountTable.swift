@@ -15,14 +15,14 @@ public struct WordCountTable: Sendable {
 
     private(set) var arena: [UInt8] = []
     private(set) var entries: [Entry] = []
-    /// Index + 1 into `entries`; 0 marks an empty slot.
-    private var slots: [Int32]
+    /// High 32 bits of the word's hash, then index + 1 into `entries` in the low 32 bits; 0 is empty.
+    private var slots: [UInt64]
     private var mask: Int
 
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -32,20 +32,25 @@ public struct WordCountTable: Sendable {
     /// Adds `count` occurrences of the byte string `word`.
     public mutating func add(_ word: UnsafeBufferPointer<UInt8>, count: Int = 1) {
         let hash = Self.hash(word)
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let index = Int(slots[slot])
-            if index == 0 { break }
-            let entry = entries[index - 1]
-            if entry.hash == hash && entry.length == word.count && equalsArena(entry.start, word) {
-                entries[index - 1].count += count
-                return
+            let stored = slots[slot]
+            if stored == 0 { break }
+            // The tag (high hash bits) rules out almost every other word without touching its entry.
+            if stored & 0xFFFF_FFFF_0000_0000 == tag {
+                let index = Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) - 1
+                let entry = entries[index]
+                if entry.length == word.count && equalsArena(entry.start, word) {
+                    entries[index].count += count
+                    return
+                }
             }
             slot = (slot + 1) & mask
         }
         entries.append(Entry(hash: hash, start: arena.count, length: word.count, count: count))
         arena.append(contentsOf: word)
-        slots[slot] = Int32(entries.count)
+        slots[slot] = tag | UInt64(entries.count)
         if entries.count * 2 > slots.count { grow() }
     }
 
@@ -80,18 +85,23 @@ public struct WordCountTable: Sendable {
     private func equalsArena(_ start: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
         arena.withUnsafeBufferPointer { arena in
             guard let base = arena.baseAddress, let other = word.baseAddress else { return word.isEmpty }
+            // Most pieces are short: compare up to 8 bytes without a call.
+            if word.count <= 8 {
+                for offset in 0..<word.count where base[start + offset] != other[offset] { return false }
+                return true
+            }
             return memcmp(base + start, other, word.count) == 0
         }
     }
 
     private mutating func grow() {
         let size = slots.count * 2
-        var newSlots = [Int32](repeating: 0, count: size)
+        var newSlots = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
         for (index, entry) in entries.enumerated() {
             var slot = Int(truncatingIfNeeded: entry.hash) & newMask
             while newSlots[slot] != 0 { slot = (slot + 1) & newMask }
-            newSlots[slot] = Int32(index + 1)
+            newSlots[slot] = (entry.hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
         }
         slots = newSlots
         mask = newMask
