@@ -75,8 +75,7 @@ public enum TokenizerRunner {
 
     /// The filter stage's kept documents, each source sampled to its share of `config.sampleBytes`:
     /// the first pretraining phase's weights split the budget (a source it does not weight gets
-    /// none); without weights the budget is spread in proportion to each source's text. A source
-    /// with less text than its share is taken whole.
+    /// none); without weights the budget is spread in proportion to each source's text.
     public static func inputFiles(root: String, manifest: Manifest,
                                   config: TokenizerConfig) throws -> (files: [TokenizerInputFile], textBytes: Int) {
         let layout = StageLayout(root: root, stage: FilterStage.stageName)
@@ -108,7 +107,9 @@ public enum TokenizerRunner {
         return (files, textBytes)
     }
 
-    /// The share of each source's text to read for a sample of `budget` bytes (all of it without a budget).
+    /// The share of each source's text to read for a sample of `budget` bytes (all of it without a
+    /// budget). The budget is split by weight (by size without weights); a source with less text
+    /// than its share is taken whole and what it leaves goes to the others, again by weight.
     static func sampleFractions(sources: [String], available: [String: Int], weights: [String: Double],
                                 budget: Int?) -> [String: Double] {
         var fractions: [String: Double] = [:]
@@ -116,18 +117,27 @@ public enum TokenizerRunner {
             for source in sources { fractions[source] = 1 }
             return fractions
         }
-        let total = sources.reduce(0) { $0 + (available[$1] ?? 0) }
-        let weightSum = sources.reduce(0.0) { $0 + (weights[$1] ?? 0) }
-        for source in sources {
-            let bytes = Double(available[source] ?? 0)
-            guard bytes > 0 else { continue }
-            let share: Double
-            if weightSum > 0 {
-                share = Double(budget) * (weights[source] ?? 0) / weightSum
-            } else {
-                share = Double(budget) * bytes / Double(max(total, 1))
+        let useWeights = sources.contains { (weights[$0] ?? 0) > 0 }
+        func weight(_ source: String) -> Double {
+            useWeights ? weights[source] ?? 0 : Double(available[source] ?? 0)
+        }
+        var open = sources.filter { (available[$0] ?? 0) > 0 && weight($0) > 0 }
+        var left = Double(budget)
+        while !open.isEmpty && left > 0 {
+            let total = open.reduce(0.0) { $0 + weight($1) }
+            // Sources whose share covers all their text are taken whole; repeat until none is.
+            let whole = open.filter { left * weight($0) / total >= Double(available[$0] ?? 0) }
+            if whole.isEmpty {
+                for source in open {
+                    fractions[source] = left * weight(source) / total / Double(available[source] ?? 1)
+                }
+                break
             }
-            fractions[source] = min(1, share / bytes)
+            for source in whole {
+                fractions[source] = 1
+                left -= Double(available[source] ?? 0)
+            }
+            open.removeAll { whole.contains($0) }
         }
         return fractions
     }

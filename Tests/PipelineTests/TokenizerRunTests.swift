@@ -69,11 +69,18 @@ struct TokenizerRunTests {
         // 2000 bytes by size: a gets 500 of 1000, b 1500 of 3000.
         #expect(TokenizerRunner.sampleFractions(sources: ["a", "b"], available: available, weights: [:], budget: 2000)
                 == ["a": 0.5, "b": 0.5])
-        // Weights 3:1 of 2000: a would get 1500 but has 1000 (taken whole), b gets 500 of 3000.
+        // Weights 3:1 of 2000: a would get 1500 but has 1000 (taken whole); b gets the other 1000 of 3000.
         let weighted = TokenizerRunner.sampleFractions(sources: ["a", "b"], available: available,
                                                        weights: ["a": 3, "b": 1], budget: 2000)
         #expect(weighted["a"] == 1)
-        #expect(abs((weighted["b"] ?? 0) - 500.0 / 3000.0) < 1e-12)
+        #expect(abs((weighted["b"] ?? 0) - 1000.0 / 3000.0) < 1e-12)
+        // Weights 1:1 of 1000: 500 each. A source without a weight gets nothing; a budget above
+        // everything takes everything.
+        let even = TokenizerRunner.sampleFractions(sources: ["a", "b", "c"], available: ["a": 1000, "b": 3000, "c": 50],
+                                                   weights: ["a": 1, "b": 1], budget: 1000)
+        #expect(even == ["a": 0.5, "b": 500.0 / 3000.0])
+        #expect(TokenizerRunner.sampleFractions(sources: ["a", "b"], available: available, weights: [:], budget: 10_000)
+                == ["a": 1, "b": 1])
     }
 
     @Test("systematic sampling takes about the fraction of the bytes, spread over the file")
