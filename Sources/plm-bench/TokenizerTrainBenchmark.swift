@@ -47,13 +47,13 @@ struct TokenizerTrainBenchmark: ParsableCommand {
         let python = peerEnvironment + "/bin/python"
         let hasPeer = FileManager.default.isExecutableFile(atPath: python)
         if !hasPeer { print("(no \(python): Hugging Face not measured)") }
-        print("vocab    plm s  plm MB  (count s  merge s)    HF s   HF MB   speed-up  output")
+        print("vocab    plm s  plm cpu  plm MB  (count s  merge s)    HF s  HF cpu   HF MB   speed-up  output")
         for size in sizes {
             let ours = try child(executable: "/proc/self/exe",
                                  arguments: ["tokenizer-train-once", "--input", text, "--preset", preset,
                                              "--vocab-size", String(size), "--min-frequency", String(minFrequency),
                                              "--output", "\(scratch)/plm-\(size)"])
-            var hfSeconds = Double.nan, hfMegabytes = Double.nan, verdict = "HF not run"
+            var hfSeconds = Double.nan, hfCPU = Double.nan, hfMegabytes = Double.nan, verdict = "HF not run"
             if hasPeer {
                 let hfFile = "\(scratch)/hf-\(size).json"
                 let theirs = try child(executable: python,
@@ -61,15 +61,18 @@ struct TokenizerTrainBenchmark: ParsableCommand {
                                                    "--min-frequency", String(minFrequency), "--output", hfFile])
                 hfSeconds = theirs["seconds"] as? Double ?? .nan
                 hfMegabytes = theirs["peak_rss_mb"] as? Double ?? .nan
+                hfCPU = theirs["cpu_seconds"] as? Double ?? .nan
                 verdict = try compare(ours: "\(scratch)/plm-\(size)/tokenizer.json", theirs: hfFile)
             }
             let seconds = ours["seconds"] as? Double ?? .nan
-            print(String(format: "%6d %7.2f %7.0f  (%7.2f %8.2f) %7.2f %7.0f %9.2fx  ", size, seconds,
-                         ours["peak_rss_mb"] as? Double ?? .nan, ours["count_seconds"] as? Double ?? .nan,
-                         ours["train_seconds"] as? Double ?? .nan, hfSeconds, hfMegabytes, hfSeconds / seconds) + verdict)
+            print(String(format: "%6d %7.2f %8.2f %7.0f  (%7.2f %8.2f) %7.2f %7.2f %7.0f %9.2fx  ", size, seconds,
+                         ours["cpu_seconds"] as? Double ?? .nan, ours["peak_rss_mb"] as? Double ?? .nan,
+                         ours["count_seconds"] as? Double ?? .nan, ours["train_seconds"] as? Double ?? .nan,
+                         hfSeconds, hfCPU, hfMegabytes, hfSeconds / seconds) + verdict)
         }
         print("plm s: reading + counting + merging (documents streamed from the file); HF s: train_from_iterator on "
-            + "documents already in memory. MB: peak RSS of each child process.")
+            + "documents already in memory. cpu: CPU seconds of the same span, all threads (fairer on a busy "
+            + "machine). MB: peak RSS of each child process.")
     }
 
     /// The first `megabytes` of document text from the inputs, as one JSONL file both sides read.
@@ -167,15 +170,25 @@ struct TokenizerTrainOnce: ParsableCommand {
         guard let split = SplitPreset(rawValue: preset) else { throw ValidationError("unknown preset \(preset)") }
         let options = BPETrainer.Options(vocabSize: vocabSize, minFrequency: minFrequency, preset: split)
         let start = Date()
+        let cpuStart = Self.cpuSeconds()
         let summary = try TokenizerRunner.train(files: input.map { TokenizerInputFile(path: $0) }, options: options,
                                                 folder: output, workers: ProcessInfo.processInfo.activeProcessorCount,
                                                 progress: false) { _ in }
         let seconds = Date().timeIntervalSince(start)
+        let cpu = Self.cpuSeconds() - cpuStart
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        let json: [String: Any] = ["seconds": seconds, "count_seconds": summary.countSeconds,
+        let json: [String: Any] = ["seconds": seconds, "cpu_seconds": cpu, "count_seconds": summary.countSeconds,
                                    "train_seconds": summary.trainSeconds, "peak_rss_mb": Double(usage.ru_maxrss) / 1024,
                                    "tokens": summary.model?.vocabSize ?? 0, "merges": summary.model?.merges.count ?? 0]
         print(String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self))
+    }
+
+    /// User + system CPU time of this process so far, all threads.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }
