@@ -148,6 +148,11 @@ public enum TokenizerRunner {
                              progress: Bool, totalBytes: Int = 0,
                              say: @escaping @Sendable (String) -> Void) throws -> Summary {
         var summary = Summary(folder: folder)
+        // Refuse an impossible vocabulary size before spending time on the text.
+        if let minimum = options.minimumVocabSize, options.vocabSize < minimum {
+            throw BPETrainingError.vocabSizeTooSmall(vocabSize: options.vocabSize, minimum: minimum,
+                                                     specialTokens: Set(options.specialTokens).count)
+        }
         let counter = WordCounter(preset: options.preset, workers: max(1, workers))
         let counters = ProgressCounters()
         let display = progress ? ProgressDisplay(label: "tokenizer words", counters: counters,

@@ -32,6 +32,15 @@ public struct BPETrainer: Sendable {
         /// `<|endoftext|>` (end of document) and the two ChatML markers.
         public static let defaultSpecialTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 
+        /// The smallest vocabulary these options can train, known before seeing the text when the
+        /// alphabet is all 256 bytes: the special tokens plus the bytes (a special token spelled as one
+        /// byte's character shares that byte's id). Nil when the alphabet depends on the text.
+        public var minimumVocabSize: Int? {
+            guard fullByteAlphabet else { return nil }
+            let specials = Set(specialTokens)
+            return specials.count + 256 - specials.filter { ByteLevel.decode($0)?.count == 1 }.count
+        }
+
         public init(vocabSize: Int, minFrequency: Int = 0, specialTokens: [String] = defaultSpecialTokens,
                     preset: SplitPreset = .qwen2, fullByteAlphabet: Bool = true) {
             self.vocabSize = vocabSize

@@ -122,6 +122,16 @@ import Testing
         }
     }
 
+    @Test func minimumVocabSizeIsKnownBeforeTraining() throws {
+        let options = BPETrainer.Options(vocabSize: 1, specialTokens: ["<a>", "<b>", "<a>", "x"])
+        // Two distinct specials + 256 bytes; "x" is the byte x's own token.
+        #expect(options.minimumVocabSize == 258)
+        let trained = try BPETrainer(options: BPETrainer.Options(vocabSize: 258, specialTokens: ["<a>", "<b>", "<a>", "x"]))
+            .train(WordCounts(["ab": 1]))
+        #expect(trained.vocabSize == 258)
+        #expect(BPETrainer.Options(vocabSize: 1, fullByteAlphabet: false).minimumVocabSize == nil)
+    }
+
     @Test func duplicateSpecialTokensAreKeptOnce() throws {
         let model = try train(["ab": 1], vocabSize: 10, specialTokens: ["<a>", "<b>", "<a>"])
         #expect(model.tokens.prefix(2) == ["<a>", "<b>"])
