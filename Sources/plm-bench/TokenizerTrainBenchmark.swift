@@ -13,7 +13,8 @@ struct TokenizerTrainBenchmark: ParsableCommand {
         commandName: "tokenizer-train",
         abstract: "BPE training time and peak memory beside Hugging Face tokenizers, with an identity check.")
 
-    @Option(parsing: .upToNextOption, help: "JSONL(.zst) inputs (default: shards/local/filter/output/*/*.jsonl.zst).")
+    @Option(parsing: .upToNextOption,
+            help: "JSONL(.zst) inputs (default: shards/local/dedup/output/*/*.jsonl.zst; the filtered output of the local run holds only about 10 MB).")
     var input: [String] = []
 
     @Option(help: "Megabytes of document text to train on (both sides read the same file).")
@@ -79,7 +80,7 @@ struct TokenizerTrainBenchmark: ParsableCommand {
     private func writeText(to path: String) throws -> (documents: Int, bytes: Int) {
         var inputs = input
         if inputs.isEmpty {
-            let root = "shards/local/filter/output"
+            let root = "shards/local/dedup/output"
             for source in FileSystem.list(root).sorted() {
                 for file in FileSystem.list(root + "/" + source).sorted() where file.hasSuffix(".jsonl.zst") {
                     inputs.append("\(root)/\(source)/\(file)")
