@@ -41,6 +41,13 @@ public struct BPEModel: Sendable, Equatable {
     /// The pre-tokenizer's split regex, exactly as written in `tokenizer.json`.
     public var splitPattern: String
     public var normalizer: TextNormalizer
+    /// Hugging Face's `ignore_merges` (Llama 3 files set it): a piece that is itself in the vocabulary
+    /// becomes that token without merging.
+    public var ignoreMerges: Bool
+    /// How many ids `model.vocab` in `tokenizer.json` holds, when added tokens sit after it (tokens
+    /// added to an existing vocabulary, as in Qwen2 and Llama 3 files); nil when every token is in it
+    /// (what training writes: special tokens first, inside the vocabulary).
+    public var baseVocabularySize: Int? = nil
 
     public struct Merge: Sendable, Equatable, Hashable {
         public var left: String
@@ -52,12 +59,13 @@ public struct BPEModel: Sendable, Equatable {
     }
 
     public init(tokens: [String], merges: [Merge], addedTokens: [AddedToken], splitPattern: String,
-                normalizer: TextNormalizer = .none) {
+                normalizer: TextNormalizer = .none, ignoreMerges: Bool = false) {
         self.tokens = tokens
         self.merges = merges
         self.addedTokens = addedTokens
         self.splitPattern = splitPattern
         self.normalizer = normalizer
+        self.ignoreMerges = ignoreMerges
     }
 
     public var vocabSize: Int { tokens.count }

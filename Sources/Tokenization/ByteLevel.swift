@@ -59,3 +59,19 @@ public enum ByteLevel {
         return map
     }()
 }
+
+extension ByteLevel {
+    /// The bytes a token string stands for, keeping the UTF-8 of any scalar outside the mapping (what
+    /// Hugging Face's ByteLevel decoder does with such tokens in a user's vocabulary).
+    static func decodeLeniently(_ token: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for scalar in token.unicodeScalars {
+            if let byte = byte(for: scalar) {
+                bytes.append(byte)
+            } else {
+                bytes.append(contentsOf: String(scalar).utf8)
+            }
+        }
+        return bytes
+    }
+}

@@ -5,5 +5,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plm-bench",
         abstract: "Measure each stage beside its reference, in the same run. Timings are printed, never asserted.",
-        subcommands: [IngestBenchmark.self, DedupBenchmark.self, DedupAccuracyBenchmark.self, FilterDecisions.self, TrainSpeed.self])
+        subcommands: [IngestBenchmark.self, DedupBenchmark.self, DedupAccuracyBenchmark.self, FilterDecisions.self,
+                      TokenizerEncodeBenchmark.self, TokenizerTrainBenchmark.self, TokenizerTrainOnce.self,
+                      TrainSpeed.self])
 }
