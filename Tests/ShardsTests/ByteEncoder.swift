@@ -39,11 +39,13 @@ struct ByteEncoder: TextEncoder {
     }
 }
 
-/// `count` text documents of one source; document i is "<source>-<i>: " then filler of varying length.
+/// `count` text documents of one source; document i is "<source>-<i>: " then pseudo-random
+/// lowercase filler (no two stretches alike), `length(i)` bytes in all.
 func textDocuments(source: String, count: Int, length: (Int) -> Int) -> [PackDocument] {
-    (0..<count).map { i in
+    var random = SeededRandom(seed: UInt64(source.utf8.count))
+    return (0..<count).map { i in
         let head = "\(source)-\(i): "
-        let filler = String(repeating: "abcdefghij", count: length(i) / 10 + 1).prefix(max(0, length(i) - head.count))
+        let filler = String((0..<max(0, length(i) - head.count)).map { _ in Character(Unicode.Scalar(UInt8(97 + random.below(26)))) })
         return PackDocument(id: "\(source)/\(i)", source: source, content: .text(head + filler))
     }
 }
