@@ -11,6 +11,6 @@ struct PLM: ParsableCommand {
             default), split into tasks that can be resumed or run on a cluster.
             """,
         subcommands: [RunCommand.self, ValidateCommand.self, IngestCommand.self, DedupCommand.self, FilterCommand.self,
-                      InspectCommand.self,
+                      PackCommand.self, InspectCommand.self, ShardsCommand.self,
                       StatsCommand.self, EnvCommand.self])
 }
