@@ -5,5 +5,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plm-bench",
         abstract: "Measure each stage beside its reference, in the same run. Timings are printed, never asserted.",
-        subcommands: [IngestBenchmark.self, DedupBenchmark.self, DedupAccuracyBenchmark.self, FilterDecisions.self])
+        subcommands: [IngestBenchmark.self, DedupBenchmark.self, DedupAccuracyBenchmark.self, FilterDecisions.self,
+                      PackBenchmark.self])
 }
