@@ -32,6 +32,8 @@ public final class MDSWriter {
     private var shardSize: Int
     private var shards: [MDSShardInfo] = []
     private var scratch: [UInt8] = []
+    /// xxh3_64 of every encoded sample, written beside the index (see `SampleChecksums`).
+    private var sampleChecksums: [UInt64] = []
     public private(set) var samplesWritten = 0
 
     public init(directory: String, columns: [MDSColumn], options: MDSWriterOptions = MDSWriterOptions()) throws {
@@ -58,6 +60,7 @@ public final class MDSWriter {
             try flushShard()
         }
         pending.append(contentsOf: scratch)
+        sampleChecksums.append(scratch.withUnsafeBytes { XXHash.xxh3_64($0) })
         sampleSizes.append(scratch.count)
         shardSize += scratch.count + 4
         samplesWritten += 1
@@ -73,6 +76,7 @@ public final class MDSWriter {
     public func finish() throws -> MDSIndex {
         if !sampleSizes.isEmpty { try flushShard() }
         let index = MDSIndex(shards: shards)
+        try SampleChecksums.write(sampleChecksums, directory: directory)
         try FileSystem.writeAtomically(Array(index.text.utf8), to: directory + "/" + MDSIndex.fileName)
         return index
     }

@@ -90,3 +90,41 @@ import Testing
         }
     }
 }
+
+/// Damage located to the sample, through the per-sample checksums our writer leaves.
+@Suite struct VerifyBySampleTests {
+    func written(in directory: String, compressed: Bool) throws -> String {
+        let folder = directory + "/mds"
+        let writer = try MDSWriter(directory: folder, columns: goldenColumns,
+                                   options: MDSWriterOptions(compressionLevel: compressed ? 3 : nil, sizeLimit: 700))
+        for i in 0..<23 { try writer.write(goldenSample(i)) }
+        try writer.finish()
+        return folder
+    }
+
+    @Test func aFlippedByteIsReportedByFileAndSample() throws {
+        try withTemporaryDirectory { directory in
+            let folder = try written(in: directory, compressed: false)
+            let path = folder + "/shard.00001.mds"
+            var bytes = try readFile(path)
+            let offsets = bytes.withUnsafeBytes { b in (0...8).map { Int(MDSSampleCoding.readUInt(b, at: 4 + 4 * $0, width: 4)) } }
+            bytes[offsets[6] + 20] ^= 0x01  // inside sample 6's token values
+            try writeFile(bytes, path)
+            let result = try ShardVerifier.verify(directory: folder)
+            #expect(result.problems.contains { $0.file == path && $0.message.contains("sha1") })
+            #expect(result.problems.filter { $0.sample != nil }.map(\.sample) == [6])
+        }
+    }
+
+    @Test func aFlippedByteInACompressedShardNamesASample() throws {
+        try withTemporaryDirectory { directory in
+            let folder = try written(in: directory, compressed: true)
+            let path = folder + "/shard.00000.mds.zstd"
+            var bytes = try readFile(path)
+            bytes[bytes.count - 30] ^= 0x04
+            try writeFile(bytes, path)
+            let result = try ShardVerifier.verify(directory: folder)
+            #expect(result.problems.contains { $0.file.hasPrefix(path) && $0.sample != nil })
+        }
+    }
+}
