@@ -45,6 +45,10 @@ public struct PhasePacker {
         }
         let template = mixture.kind == .pretrain ? nil : try ChatTemplate(encoder: encoder)
         let sourceNames = mixture.sources
+        // With a budget, empty weights are reported by the mixture (its weights do not sum to anything).
+        guard !sourceNames.isEmpty || mixture.tokens != nil else {
+            throw ShardError(file: "phase '\(mixture.name)'", message: "names no sources (give it weights or epochs)")
+        }
         let sourceIndex = Dictionary(uniqueKeysWithValues: sourceNames.enumerated().map { ($1, $0) })
         let wanted = documents.filter { sourceIndex[$0.source] != nil }
 

@@ -16,8 +16,9 @@ public struct ShardIteratorPosition: Sendable, Codable, Equatable {
 }
 
 /// Endless, epoch after epoch, deterministic sample order over a shard folder: per epoch the shards
-/// are visited in a seeded order and their samples pass through a shuffle buffer, so reads stay
-/// shard by shard (one decompression each) while the order mixes across neighbours. The order is a
+/// are visited in a seeded order and grouped into blocks of at least `shuffleBuffer` samples, each
+/// block shuffled whole. Only one block's shards are needed at a time, so each shard is
+/// decompressed once per epoch while the order mixes across neighbouring shards. The order is a
 /// pure function of (seed, buffer, epoch), so a position of (epoch, cursor) resumes exactly.
 public final class ShardBatchIterator {
     public let reader: ShardReader
@@ -30,6 +31,9 @@ public final class ShardBatchIterator {
         }
         self.reader = reader
         position = ShardIteratorPosition(seed: seed, shuffleBuffer: max(1, shuffleBuffer))
+        // A block spans at most buffer / smallest shard + 1 shards: keep them all decompressed.
+        let smallest = max(1, reader.index.shards.map(\.samples).filter { $0 > 0 }.min() ?? 1)
+        reader.cacheCapacity = max(reader.cacheCapacity, min(reader.index.shards.count, position.shuffleBuffer / smallest + 2))
         order = Self.order(reader: reader, position: position)
     }
 
@@ -65,20 +69,17 @@ public final class ShardBatchIterator {
         random.shuffle(&shards)
         var result: [Int] = []
         result.reserveCapacity(reader.sampleCount)
-        var buffer: [Int] = []
+        var block: [Int] = []
         for shard in shards {
-            for sample in reader.samples(inShard: shard) {
-                if buffer.count < position.shuffleBuffer {
-                    buffer.append(sample)
-                    continue
-                }
-                let pick = random.below(buffer.count)
-                result.append(buffer[pick])
-                buffer[pick] = sample
+            block += reader.samples(inShard: shard)
+            if block.count >= position.shuffleBuffer {
+                random.shuffle(&block)
+                result += block
+                block.removeAll(keepingCapacity: true)
             }
         }
-        random.shuffle(&buffer)
-        result += buffer
+        random.shuffle(&block)
+        result += block
         return result
     }
 }

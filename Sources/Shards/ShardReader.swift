@@ -28,7 +28,14 @@ public final class ShardReader {
     public let columns: [MDSColumn]
     /// First sample number of each shard, plus the total at the end.
     private let shardStarts: [Int]
-    private var cached: (shard: Int, file: ShardFile)?
+    /// Decompressed shards kept, most recently used last.
+    private var cached: [(shard: Int, file: ShardFile)] = []
+    /// How many decompressed shards to keep (each up to the shard size limit, 64 MiB by default).
+    /// A shuffle buffer that spans several shards needs them all resident, or every draw would
+    /// decompress a shard again.
+    public var cacheCapacity = 2 {
+        didSet { cacheCapacity = max(1, cacheCapacity) }
+    }
 
     public init(directory: String) throws {
         self.directory = directory
@@ -73,11 +80,13 @@ public final class ShardReader {
         }
         let shard = shardNumber(of: index)
         let file: ShardFile
-        if let cached, cached.shard == shard {
-            file = cached.file
+        if let slot = cached.lastIndex(where: { $0.shard == shard }) {
+            file = cached[slot].file
+            if slot != cached.count - 1 { cached.append(cached.remove(at: slot)) }
         } else {
             file = try ShardFile.load(directory: directory, info: self.index.shards[shard])
-            cached = (shard, file)
+            if cached.count >= cacheCapacity { cached.removeFirst(cached.count - cacheCapacity + 1) }
+            cached.append((shard, file))
         }
         return try file.values(at: index - shardStarts[shard])
     }
