@@ -221,7 +221,7 @@ final class IngestReader {
         } catch {
             return skip(.malformedJSONL, location, "\(where_): not a JSON object")
         }
-        guard let text = object[source.textField]?.stringValue else {
+        guard let text = object[source.textField]?.stringValue ?? ChatRecordText.text(of: object) else {
             return skip(.missingTextField, location, "\(where_): no string field '\(source.textField)'")
         }
         var record = object

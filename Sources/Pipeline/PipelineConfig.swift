@@ -1,5 +1,6 @@
 import Curation
 import Foundation
+import Shards
 import Yams
 
 /// A pipeline file: what to do with a manifest's data. Stage sections not yet implemented are
@@ -22,6 +23,8 @@ public struct PipelineConfig {
     public var dedup: DedupConfig
     /// Quality filters (`filters:`).
     public var filters: FilterConfig
+    /// Packing phases into shards (`pack:`).
+    public var pack: PackConfig
     /// Worker processes or threads on this machine; independent of `ingest.tasks` so that outputs
     /// do not depend on it.
     public var workers: Int
@@ -29,14 +32,14 @@ public struct PipelineConfig {
     public var reserved: [String: Node]
 
     /// Top-level sections later stages will define; accepted now as opaque mappings.
-    public static let reservedSections = ["tokenizer", "pack", "model", "schedule"]
+    public static let reservedSections = ["tokenizer", "model", "schedule"]
 
-    static let keys = ["name", "description", "manifest", "output", "ingest", "dedup", "filters", "workers"]
+    static let keys = ["name", "description", "manifest", "output", "ingest", "dedup", "filters", "pack", "workers"]
         + reservedSections
 
     public init(path: String, name: String, description: String = "", manifestPath: String, output: String,
                 ingest: IngestConfig = IngestConfig(), dedup: DedupConfig = DedupConfig(),
-                filters: FilterConfig = FilterConfig(), workers: Int,
+                filters: FilterConfig = FilterConfig(), pack: PackConfig = PackConfig(), workers: Int,
                 reserved: [String: Node] = [:]) {
         self.path = path
         self.name = name
@@ -46,6 +49,7 @@ public struct PipelineConfig {
         self.ingest = ingest
         self.dedup = dedup
         self.filters = filters
+        self.pack = pack
         self.workers = workers
         self.reserved = reserved
     }
@@ -82,6 +86,8 @@ public struct PipelineConfig {
             section: top.optionalMapping("dedup", context: "section 'dedup'", allowed: DedupConfig.yamlKeys))
         let filters = try FilterConfig(
             section: top.optionalMapping("filters", context: "section 'filters'", allowed: FilterConfig.yamlKeys))
+        let pack = try PackConfig(
+            section: top.optionalMapping("pack", context: "section 'pack'", allowed: PackConfig.yamlKeys))
         let workers = try top.optionalInt("workers", atLeast: 1) ?? ProcessInfo.processInfo.activeProcessorCount
 
         var reserved: [String: Node] = [:]
@@ -94,7 +100,8 @@ public struct PipelineConfig {
             path: file, name: name, description: try top.optionalString("description") ?? "",
             // Relative to the pipeline file, so `plm run pipelines/x.yaml` works from any folder.
             manifestPath: ConfigPaths.join(ConfigPaths.directory(of: file), manifest),
-            output: ConfigPaths.absolute(output), ingest: ingest, dedup: dedup, filters: filters, workers: workers,
+            output: ConfigPaths.absolute(output), ingest: ingest, dedup: dedup, filters: filters, pack: pack,
+            workers: workers,
             reserved: reserved)
     }
 }

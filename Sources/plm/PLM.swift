@@ -11,6 +11,6 @@ struct PLM: ParsableCommand {
             default), split into tasks that can be resumed or run on a cluster.
             """,
         subcommands: [RunCommand.self, ValidateCommand.self, IngestCommand.self, DedupCommand.self, FilterCommand.self,
-                      TokenizerCommand.self, InspectCommand.self,
-                      StatsCommand.self, EnvCommand.self, TrainCommand.self, TrainParityCommand.self])
+                      TokenizerCommand.self, PackCommand.self, ShardsCommand.self, TrainCommand.self,
+                      InspectCommand.self, StatsCommand.self, EnvCommand.self, TrainParityCommand.self])
 }

@@ -1,0 +1,81 @@
+import CorpusIO
+import Curation
+import Foundation
+import Shards
+
+/// The pack stage: one task per manifest phase, writing `<root>/pack/<phase>/{train,val}/` and
+/// `<root>/pack/<phase>/phase.json`. A task's folder is rebuilt from scratch when the task has no
+/// completion marker, so a killed run resumes by redoing only unfinished phases.
+struct PackStage: TaskStage {
+    static let stageName = "pack"
+    let name = PackStage.stageName
+    let root: String
+    /// Folder under the root holding `<source>/*.jsonl.zst` documents.
+    let input: String
+    let phases: [PhaseMixture]
+    let config: PackConfig
+    let workers: Int
+    let encoder: any TextEncoder
+    let tokenizerHash: String
+    let say: @Sendable (String) -> Void
+
+    var taskCount: Int { phases.count }
+
+    static func phaseDirectory(root: String, phase: String) -> String { "\(root)/pack/\(phase)" }
+
+    func run(task: Int, log: TaskLog, progress: ProgressCounters) throws -> TaskStats {
+        let mixture = phases[task]
+        let directory = Self.phaseDirectory(root: root, phase: mixture.name)
+        if FileManager.default.fileExists(atPath: directory) { try FileManager.default.removeItem(atPath: directory) }
+        var stats = TaskStats(stage: name, task: task, tasks: taskCount)
+        var documents: [PackDocument] = []
+        for source in mixture.sources {
+            let folder = "\(root)/\(input)/\(source)"
+            var sourceStats = SourceStats()
+            for file in FileSystem.list(folder) where file.hasSuffix(".jsonl.zst") {
+                sourceStats.files += 1
+                var line = 0
+                try ZstdLineReader.forEachLine(path: folder + "/" + file) { item in
+                    line += 1
+                    guard case .line(let bytes, _) = item else {
+                        sourceStats.skipped["overlong_line", default: 0] += 1
+                        return
+                    }
+                    switch PackRecordParser.parse(line: Data(bytes), defaultSource: source, lineNumber: line) {
+                    case .success(var document):
+                        document.source = source
+                        sourceStats.documents += 1
+                        sourceStats.textBytes += document.textBytes
+                        documents.append(document)
+                    case .failure(let problem):
+                        sourceStats.skipped["bad_record", default: 0] += 1
+                        log("skip \(folder)/\(file) line \(line): \(problem)")
+                    }
+                }
+            }
+            progress.documents.add(sourceStats.documents, ordering: .relaxed)
+            progress.bytesDone.add(sourceStats.textBytes, ordering: .relaxed)
+            stats.sources[source] = sourceStats
+        }
+        var options = config.options
+        options.workers = workers
+        let report = try PhasePacker(mixture: mixture, options: options, encoder: encoder, tokenizerHash: tokenizerHash,
+                                     tokenType: config.tokenType)
+            .pack(documents, into: directory) { log($0) }
+        log("\(mixture.name): train \(report.train.packing.samples) samples (\(report.train.packing.tokens) tokens), "
+            + "val \(report.validation.packing.samples) samples; \(report.rejectedDocuments) documents rejected")
+        return stats
+    }
+}
+
+extension PhaseMixture {
+    /// A manifest phase as packing sees it.
+    init(_ phase: ManifestPhase) {
+        let kind: PackKind = switch phase.kind {
+        case .pretrain: .pretrain
+        case .sft: .sft
+        case .preference: .preference
+        }
+        self.init(name: phase.name, kind: kind, tokens: phase.tokens, weights: phase.weights, epochs: phase.epochs)
+    }
+}

@@ -1,0 +1,101 @@
+/// What the mixture did with one source in one split.
+public struct SourceRealisation: Sendable, Codable, Equatable {
+    public var documents: Int
+    /// Tokens the source has in this split.
+    public var availableTokens: Int
+    public var targetTokens: Int
+    /// Tokens selected (before sequences are cut; see the split report for what packing dropped).
+    public var selectedTokens: Int
+    /// targetTokens / availableTokens: above 1 the source is repeated, below 1 subsampled.
+    public var repetition: Double
+    /// `all`, `upsampled` or `subsampled`.
+    public var action: String
+
+    enum CodingKeys: String, CodingKey {
+        case documents, repetition, action
+        case availableTokens = "available_tokens", targetTokens = "target_tokens", selectedTokens = "selected_tokens"
+    }
+}
+
+/// A piece of a document chosen for packing: the first `length` tokens of document `document`
+/// (the whole document except for the one cut that makes a share exact).
+struct MixtureUnit: Sendable, Equatable {
+    var document: Int
+    var length: Int
+}
+
+/// Turns a phase's weights and budget into a deterministic list of document pieces.
+enum MixturePlanner {
+    /// Target tokens per source for the training split, from the budget and weights or from the
+    /// epoch counts. Throws on the manifest mistakes packing cannot fix.
+    static func trainingTargets(mixture: PhaseMixture, available: [String: Int], allowUpsample: Bool,
+                                warn: (String) -> Void) throws(ShardError) -> [String: Int] {
+        let where_ = "phase '\(mixture.name)'"
+        var targets: [String: Int] = [:]
+        if let budget = mixture.tokens {
+            let total = mixture.weights.values.reduce(0, +)
+            guard total > 0, total.isFinite else {
+                throw ShardError(file: where_, message: "has a token budget but its weights do not sum to a positive number")
+            }
+            for source in mixture.weights.keys.sorted() {
+                let target = Int((Double(budget) * mixture.weights[source]! / total).rounded())
+                let have = available[source] ?? 0
+                if target > 0 && have == 0 {
+                    throw ShardError(file: where_, message: "source '\(source)' has no tokens to draw \(target) from")
+                }
+                let repetition = have > 0 ? Double(target) / Double(have) : 0
+                if repetition > 1 {
+                    if let cap = mixture.epochs[source], repetition > cap + 1e-9 {
+                        throw ShardError(file: where_, message: "source '\(source)' would be repeated "
+                            + "\(format(repetition)) times to reach its share, more than its epochs (\(format(cap)))")
+                    }
+                    guard allowUpsample else {
+                        throw ShardError(file: where_, message: "the budget needs \(target) tokens of '\(source)', which has "
+                            + "\(have); allow upsampling (pack.allow_upsample) or lower the budget")
+                    }
+                    warn("\(where_): source '\(source)' is upsampled \(format(repetition))x (\(target) tokens from \(have))")
+                }
+                targets[source] = target
+            }
+        } else {
+            for source in mixture.sources {
+                let times = mixture.epochs[source] ?? 1
+                targets[source] = Int((Double(available[source] ?? 0) * times).rounded())
+            }
+        }
+        return targets
+    }
+
+    /// Picks pieces of `documents` (all of one source) adding up to `target` tokens: whole passes
+    /// over every document, then documents in a seeded order; with `allowCut` the last one is cut
+    /// so the total is exact, otherwise documents that would overshoot are skipped.
+    static func select(documents: [(index: Int, tokens: Int, hash: UInt64)], target: Int, seed: UInt64,
+                       allowCut: Bool) -> [MixtureUnit] {
+        let available = documents.reduce(0) { $0 + $1.tokens }
+        guard available > 0, target > 0 else { return [] }
+        var units: [MixtureUnit] = []
+        let passes = target / available
+        for _ in 0..<passes { units += documents.map { MixtureUnit(document: $0.index, length: $0.tokens) } }
+        var remaining = target - passes * available
+        guard remaining > 0 else { return units }
+        let order = documents.sorted {
+            let a = SeededRandom.mix($0.hash ^ seed), b = SeededRandom.mix($1.hash ^ seed)
+            return a != b ? a < b : $0.index < $1.index
+        }
+        for document in order where remaining > 0 {
+            if document.tokens <= remaining {
+                units.append(MixtureUnit(document: document.index, length: document.tokens))
+                remaining -= document.tokens
+            } else if allowCut {
+                units.append(MixtureUnit(document: document.index, length: remaining))
+                remaining = 0
+            }
+        }
+        return units
+    }
+
+    static func format(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        return String(rounded)
+    }
+}

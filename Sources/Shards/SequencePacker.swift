@@ -1,0 +1,217 @@
+/// Counters of one split's packing, written to `phase.json`.
+public struct PackingCounts: Sendable, Codable, Equatable {
+    public var samples = 0
+    /// Real tokens in samples (not padding).
+    public var tokens = 0
+    public var paddingTokens = 0
+    /// Tokens after the last full sequence, dropped (concat packing).
+    public var droppedTailTokens = 0
+    /// Documents longer than a sequence, split into sequence-sized pieces (best-fit packing).
+    public var splitDocuments = 0
+    /// Conversations or pairs longer than a sequence, cut to its length (their end is lost).
+    public var truncatedDocuments = 0
+    public var truncatedTokens = 0
+    /// Tokens written per source index.
+    var tokensBySource: [Int: Int] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case samples, tokens
+        case paddingTokens = "padding_tokens", droppedTailTokens = "dropped_tail_tokens"
+        case splitDocuments = "split_documents", truncatedDocuments = "truncated_documents"
+        case truncatedTokens = "truncated_tokens"
+    }
+
+    public var paddingRate: Double { tokens + paddingTokens > 0 ? Double(paddingTokens) / Double(tokens + paddingTokens) : 0 }
+}
+
+/// The columns a phase's shards hold, by kind and packing mode.
+enum PackLayout {
+    static func columns(kind: PackKind, packing: PackingMode, length: Int, tokenType: MDSElementType) -> [MDSColumn] {
+        let boundaries = MDSColumn(name: ShardColumns.boundaries, element: .int32, count: nil)
+        let tokens = MDSColumn(name: ShardColumns.tokens, element: tokenType, count: length)
+        let mask = MDSColumn(name: ShardColumns.lossMask, element: .uint8, count: length)
+        switch kind {
+        case .pretrain: return packing == .concat ? [boundaries, tokens] : [boundaries, mask, tokens]
+        case .sft: return [boundaries, mask, tokens]
+        case .preference:
+            return [MDSColumn(name: ShardColumns.chosen, element: tokenType, count: length),
+                    MDSColumn(name: ShardColumns.chosenLossMask, element: .uint8, count: length),
+                    MDSColumn(name: ShardColumns.rejected, element: tokenType, count: length),
+                    MDSColumn(name: ShardColumns.rejectedLossMask, element: .uint8, count: length)]
+        }
+    }
+}
+
+/// Cuts the chosen pieces (already in their shuffled order) into samples of `length` tokens.
+/// Samples are handed to `emit` as values per column in name order (see `PackLayout`).
+struct SequencePacker {
+    let length: Int
+    let padID: Int32
+    let seed: UInt64
+
+    /// Concatenation: every piece followed by the next, cut every `length` tokens; columns
+    /// boundaries, tokens.
+    func concat(_ units: [MixtureUnit], documents: [TokenizedDocument],
+                emit: ([[Int32]]) throws -> Void) throws -> PackingCounts {
+        var counts = PackingCounts()
+        var sequence: [Int32] = []
+        sequence.reserveCapacity(length)
+        var boundaries: [Int32] = [0]
+        var pendingBySource: [Int: Int] = [:]
+        for unit in units {
+            let document = documents[unit.document]
+            var position = 0
+            if sequence.count > 0 { boundaries.append(Int32(sequence.count)) }
+            while position < unit.length {
+                let take = min(length - sequence.count, unit.length - position)
+                sequence += document.tokens[position..<position + take]
+                pendingBySource[document.source, default: 0] += take
+                position += take
+                if sequence.count == length {
+                    try emit([boundaries, sequence])
+                    counts.samples += 1
+                    counts.tokens += length
+                    for (source, count) in pendingBySource { counts.tokensBySource[source, default: 0] += count }
+                    pendingBySource.removeAll(keepingCapacity: true)
+                    sequence.removeAll(keepingCapacity: true)
+                    boundaries = [0]
+                }
+            }
+        }
+        counts.droppedTailTokens = sequence.count
+        return counts
+    }
+
+    /// Best-fit-decreasing: pieces longer than a sequence are split (pretraining) or cut
+    /// (`truncate`, for conversations); the rest are placed whole into the fullest sequence they
+    /// fit; sequences are padded with `padID` (mask 0) and written in a seeded order. Columns
+    /// boundaries, loss_mask, tokens. Without document masks the mask is 1 on every real token.
+    func bestFit(_ units: [MixtureUnit], documents: [TokenizedDocument], truncate: Bool,
+                 emit: ([[Int32]]) throws -> Void) throws -> PackingCounts {
+        var counts = PackingCounts()
+        // (unit, start, count): a piece of a unit's tokens.
+        var pieces: [(unit: Int, start: Int, count: Int)] = []
+        for (number, unit) in units.enumerated() {
+            if unit.length <= length {
+                pieces.append((number, 0, unit.length))
+            } else if truncate {
+                counts.truncatedDocuments += 1
+                counts.truncatedTokens += unit.length - length
+                pieces.append((number, 0, length))
+            } else {
+                counts.splitDocuments += 1
+                var start = 0
+                while start < unit.length {
+                    pieces.append((number, start, min(length, unit.length - start)))
+                    start += length
+                }
+            }
+        }
+        // Longest first; ties keep the shuffled order.
+        let order = pieces.indices.sorted { pieces[$0].count != pieces[$1].count ? pieces[$0].count > pieces[$1].count : $0 < $1 }
+        var bins: [[Int]] = []
+        var space: [Int] = []
+        var finder = FreeSpaceIndex(capacity: length)
+        for piece in order {
+            let need = pieces[piece].count
+            if let bin = finder.takeSmallest(atLeast: need) {
+                bins[bin].append(piece)
+                space[bin] -= need
+                finder.insert(bin: bin, space: space[bin])
+            } else {
+                bins.append([piece])
+                space.append(length - need)
+                finder.insert(bin: bins.count - 1, space: length - need)
+            }
+        }
+        var random = SeededRandom(seed: seed ^ 0xB1F0_0000_0000_0000)
+        var binOrder = Array(bins.indices)
+        random.shuffle(&binOrder)
+        for bin in binOrder {
+            var tokens: [Int32] = []
+            var mask: [Int32] = []
+            var boundaries: [Int32] = []
+            tokens.reserveCapacity(length)
+            for piece in bins[bin] {
+                let (unitNumber, start, count) = pieces[piece]
+                let document = documents[units[unitNumber].document]
+                boundaries.append(Int32(tokens.count))
+                tokens += document.tokens[start..<start + count]
+                if let documentMask = document.mask {
+                    mask += documentMask[start..<start + count].map { Int32($0) }
+                } else {
+                    mask += repeatElement(1, count: count)
+                }
+                counts.tokensBySource[document.source, default: 0] += count
+            }
+            counts.tokens += tokens.count
+            counts.paddingTokens += length - tokens.count
+            mask += repeatElement(0, count: length - tokens.count)
+            tokens += repeatElement(padID, count: length - tokens.count)
+            try emit([boundaries, mask, tokens])
+            counts.samples += 1
+        }
+        return counts
+    }
+
+    /// One sample per preference pair, each side padded to `length` (or cut to it, counted).
+    /// Columns chosen, chosen_loss_mask, rejected, rejected_loss_mask.
+    func pairs(_ units: [MixtureUnit], documents: [TokenizedDocument],
+               emit: ([[Int32]]) throws -> Void) throws -> PackingCounts {
+        var counts = PackingCounts()
+        for unit in units {
+            let document = documents[unit.document]
+            var row: [[Int32]] = []
+            var truncated = false
+            for (tokens, mask) in [(document.tokens, document.mask ?? []), (document.rejected ?? [], document.rejectedMask ?? [])] {
+                let kept = min(tokens.count, length)
+                if tokens.count > length {
+                    truncated = true
+                    counts.truncatedTokens += tokens.count - length
+                }
+                row.append(Array(tokens[..<kept]) + Array(repeating: padID, count: length - kept))
+                row.append(mask[..<kept].map { Int32($0) } + Array(repeating: 0, count: length - kept))
+                counts.tokens += kept
+                counts.paddingTokens += length - kept
+                counts.tokensBySource[document.source, default: 0] += kept
+            }
+            if truncated { counts.truncatedDocuments += 1 }
+            try emit(row)
+            counts.samples += 1
+        }
+        return counts
+    }
+}
+
+/// Finds the open sequence with the least free space that still fits a piece: one stack of bins
+/// per free-space value and a bitmap of the non-empty stacks, scanned a word at a time.
+struct FreeSpaceIndex {
+    private var stacks: [[Int]]
+    private var nonEmpty: [UInt64]
+
+    init(capacity: Int) {
+        stacks = Array(repeating: [], count: capacity + 1)
+        nonEmpty = Array(repeating: 0, count: capacity / 64 + 1)
+    }
+
+    mutating func insert(bin: Int, space: Int) {
+        guard space > 0 else { return }
+        stacks[space].append(bin)
+        nonEmpty[space >> 6] |= 1 << UInt64(space & 63)
+    }
+
+    /// Removes and returns a bin whose free space is the smallest value >= `need`.
+    mutating func takeSmallest(atLeast need: Int) -> Int? {
+        var word = need >> 6
+        var bits = nonEmpty[word] & (~0 << UInt64(need & 63))
+        while bits == 0 {
+            word += 1
+            guard word < nonEmpty.count else { return nil }
+            bits = nonEmpty[word]
+        }
+        let space = word << 6 + bits.trailingZeroBitCount
+        let bin = stacks[space].removeLast()
+        if stacks[space].isEmpty { nonEmpty[space >> 6] &= ~(1 << UInt64(space & 63)) }
+        return bin
+    }
+}
