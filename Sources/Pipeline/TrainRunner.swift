@@ -3,7 +3,7 @@ import Foundation
 import PLMModel
 
 /// Trains one phase of a pipeline (`plm train PIPELINE --phase P`): the model shape from `model:`,
-/// the phase's step range from `schedule:`, data from `<output>/shards/<phase>/train` (and `val`)
+/// the phase's step range from `schedule:`, data from `<output>/pack/<phase>/train` (and `val`)
 /// through a source the caller makes, output under `<output>/train/<phase>/` (checkpoints/,
 /// metrics.jsonl). A phase resumes from its own latest checkpoint, else starts from the previous
 /// phase's final one, else (the first phase) from a fresh seeded model.
@@ -60,7 +60,7 @@ public enum TrainRunner {
         let index = schedule.phases.firstIndex { $0.name == phase }!
         let root = pipeline.output
         return Plan(phase: phase, config: config, model: model, schedule: schedule, steps: steps,
-                    trainData: root + "/shards/\(phase)/train", validationData: root + "/shards/\(phase)/val",
+                    trainData: root + "/pack/\(phase)/train", validationData: root + "/pack/\(phase)/val",
                     outputFolder: root + "/train/\(phase)",
                     previousCheckpoints: index > 0 ? root + "/train/\(schedule.phases[index - 1].name)/checkpoints" : nil,
                     threads: threads ?? model.threads ?? pipeline.workers)

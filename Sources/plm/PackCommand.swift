@@ -1,7 +1,9 @@
 import ArgumentParser
+import CorpusIO
 import Foundation
 import Pipeline
 import Shards
+import Tokenization
 
 struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,8 +46,16 @@ enum TokenizerLoading {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError("no tokenizer at \(path): run the tokenizer stage first, or pass --byte-tokens")
             }
-            // Wiring point for the BPE tokenizer (Tokenization.BPETokenizer conforming to TextEncoder).
-            throw ValidationError("loading \(path) is not wired yet in this build; pass --byte-tokens")
+            return try bpe(path: path)
         }
+    }
+
+    /// The BPE tokenizer in a `tokenizer.json` (or a folder holding one), with the sha1 of the file so that
+    /// `phase.json` records exactly which tokenizer made the shards.
+    static func bpe(path: String) throws -> (encoder: any TextEncoder, hash: String) {
+        let file = FileSystem.isDirectory(path) ? path + "/tokenizer.json" : path
+        let bytes = try FileInput.readAll(path: file)
+        let tokenizer = try BPETokenizer(model: TokenizerFileReader.parse(Data(bytes), path: file))
+        return (tokenizer, "sha1:" + ShardHash.sha1.digest(bytes))
     }
 }

@@ -36,6 +36,9 @@ struct ShardsInspectCommand: ParsableCommand {
     @Flag(help: "Decode with one id per byte (shards packed with --byte-tokens).")
     var byteTokens = false
 
+    @Option(help: "The tokenizer.json (or its folder) to decode with (default: <root>/tokenizer of the run above DIR).")
+    var tokenizer: String?
+
     @Option(help: "Write every sample's `tokens` (int32, little-endian, concatenated) of the single folder to this file.")
     var dumpTokens: String?
 
@@ -80,7 +83,14 @@ struct ShardsInspectCommand: ParsableCommand {
 
     private func decoder(for folder: String) throws -> any TextEncoder {
         if byteTokens { return ByteTokenEncoder() }
-        throw ValidationError("decoding with the run's tokenizer is not wired yet in this build; pass --byte-tokens")
+        // <root>/pack/<phase>/<split> -> <root>/tokenizer/tokenizer.json
+        let root = URL(fileURLWithPath: folder).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let path = tokenizer ?? root + "/tokenizer/tokenizer.json"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no tokenizer at \(path): pass --tokenizer FILE (or --byte-tokens for byte-packed shards)")
+        }
+        return try TokenizerLoading.bpe(path: path).encoder
     }
 }
 

@@ -9,7 +9,7 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a PLM on a pipeline phase's shards, or on a token folder with a preset.",
         discussion: """
             plm train PIPELINE --phase P   trains phase P with the pipeline's model: and schedule: sections
-                                           (data <output>/shards/P/train, output <output>/train/P); it resumes
+                                           (data <output>/pack/P/train, output <output>/train/P); it resumes
                                            from the phase's last checkpoint, else starts from the previous
                                            phase's final checkpoint.
             plm train --preset plm-tiny --data DIR --steps N --output OUT [--resume]
@@ -31,10 +31,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "A Hugging Face config.json giving the model shape (instead of --preset).")
     var config: String?
 
-    @Option(help: "Folder of training tokens (*.u32 / *.u16 little-endian files).")
+    @Option(help: "Folder of packed training shards (plm pack output: index.json + MDS shards).")
     var data: String?
 
-    @Option(help: "Folder of validation tokens (same format).")
+    @Option(help: "Folder of packed validation shards.")
     var valData: String?
 
     @Flag(help: "Train on seeded random tokens (speed runs and smoke tests).")
@@ -137,7 +137,7 @@ struct TrainCommand: ParsableCommand {
         let plan = try TrainRunner.plan(pipeline: pipeline, phase: phase!, tokenizerVocabSize: tokenizerVocabulary,
                                         preset: { try? PLMConfig.preset(named: $0) }, threads: self.threads)
         BLAS.setThreads(plan.threads)
-        let source = try TrainData.tokenStream(folder: plan.trainData)
+        let source = try TrainData.source(folder: plan.trainData, seed: plan.model.seed)
         let validation = try TrainData.validationBatches(folder: plan.validationData, count: plan.model.validationBatches,
                                                          batchSize: plan.model.microBatchSize,
                                                          sequenceLength: plan.model.sequenceLength)
@@ -156,7 +156,7 @@ struct TrainCommand: ParsableCommand {
         } else {
             modelConfig = try PLMConfig.preset(named: preset ?? "plm-tiny")
         }
-        let tokenSource = try data.map { try TrainData.tokenStream(folder: $0) }
+        let tokenSource = try data.map { try TrainData.source(folder: $0, seed: seed) }
         if let vocabSize { modelConfig.vocabSize = vocabSize }
         try modelConfig.validate()
         let validation = try TrainData.validationBatches(folder: valData, count: valBatches, batchSize: microBatch,
