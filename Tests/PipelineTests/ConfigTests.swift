@@ -560,7 +560,12 @@ struct ConfigTests {
         let loaded = try PipelineConfig.loadWithManifest(path: Self.packageRoot + "/pipelines/local.yaml")
         #expect(loaded.pipeline.name == "local")
         #expect(loaded.pipeline.ingest == IngestConfig())
-        #expect(loaded.pipeline.reserved.isEmpty)
+        // The later stages' sections are read strictly when their stage starts: check they do.
+        #expect(Set(loaded.pipeline.reserved.keys) == ["tokenizer", "model", "schedule"])
+        let tokenizer = try TokenizerConfig.load(from: loaded.pipeline)
+        #expect(tokenizer.trainerOptions.vocabSize == 4096)
+        #expect(try loaded.pipeline.modelSettings().sequenceLength == loaded.pipeline.pack.options.seqLen)
+        #expect(try loaded.pipeline.scheduleSettings().phases.map(\.name) == loaded.manifest.phases.map(\.name))
         let manifest = loaded.manifest
         #expect(manifest.sources.map(\.name) == ["debian-docs", "licenses", "python-stdlib", "plm-sources"])
         #expect(manifest.sources.map(\.priority) == [0, 1, 2, 3])

@@ -85,7 +85,7 @@ struct TrainSectionTests {
         let tokens: [Int32] = (0..<2000).map { (i: Int) -> Int32 in Int32((i * 13 + i / 7) % 64) }
 
         let first = try TrainRunner.plan(pipeline: pipeline, phase: "pretrain-1", tokenizerVocabSize: nil, preset: preset)
-        #expect(first.trainData == pipeline.output + "/shards/pretrain-1/train")
+        #expect(first.trainData == pipeline.output + "/pack/pretrain-1/train")
         #expect(try TrainRunner.start(of: first) == .fresh)
         let one = try TrainRunner.run(plan: first, source: try TokenStreamSource(tokens: tokens), validationBatches: [],
                                       peakGFLOPs: nil, say: { _ in }, observer: { _ in })
