@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import Shards
 import Synchronization
+import Tokenization
 
 /// Packing throughput beside its two unavoidable costs measured alone on the same text:
 /// tokenizing (all cores) and zstd-compressing the token bytes; then the reader's delivery rate.
@@ -20,6 +21,9 @@ struct PackBenchmark: ParsableCommand {
 
     @Option(help: "zstd level of the shards.")
     var level: Int32 = 3
+
+    @Option(help: "A tokenizer.json to pack with (default: one id per byte, which isolates packing's own cost).")
+    var tokenizer: String?
 
     @Option(help: "Tokens per second the trainer consumes, to compare the reader with.")
     var trainerTokensPerSecond = 50_000.0
@@ -39,10 +43,12 @@ struct PackBenchmark: ParsableCommand {
         guard !documents.isEmpty else { throw ValidationError("\(input): no documents (run `plm ingest` first)") }
         let textBytes = documents.reduce(0) { $0 + $1.textBytes }
         let sources = Set(documents.map(\.source)).sorted()
-        // Stand-in until the BPE tokenizer conforms to TextEncoder: one id per byte.
-        let encoder = ByteTokenEncoder()
+        let encoder: any TextEncoder = try tokenizer.map { path in
+            try BPETokenizer(model: TokenizerFileReader.read(path: path))
+        } ?? ByteTokenEncoder()
         print("corpus: \(documents.count) documents, \(mb(textBytes)) MB of text, sources \(sources.joined(separator: ", "))")
-        print("tokenizer: ByteTokenEncoder (one id per byte; swap in the BPE tokenizer for real figures)")
+        print("tokenizer: " + (tokenizer.map { "BPE \($0), vocab \(encoder.vocabularySize)" }
+            ?? "ByteTokenEncoder (one id per byte; --tokenizer FILE for a real BPE vocabulary)"))
 
         // 1. Tokenizing alone.
         var started = Date()
@@ -105,7 +111,7 @@ struct PackBenchmark: ParsableCommand {
                      trainerTokensPerSecond))
     }
 
-    private func tokenizeAll(_ documents: [PackDocument], encoder: ByteTokenEncoder) -> [Int] {
+    private func tokenizeAll(_ documents: [PackDocument], encoder: any TextEncoder) -> [Int] {
         // Unchecked: each index is written by exactly one thread, and read after concurrentPerform returns.
         nonisolated(unsafe) let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: documents.count)
         counts.initialize(repeating: 0)
