@@ -126,18 +126,7 @@ struct TokenizerEncodeBenchmark: ParsableCommand {
     /// Document texts from the inputs, round-robin over files so every source is in the sample,
     /// repeated until `megabytes` when the inputs hold less.
     private func collectTexts() throws -> [String] {
-        var inputs = input
-        if inputs.isEmpty {
-            let root = "shards/local/filter/output"
-            for source in FileSystem.list(root).sorted() {
-                for file in FileSystem.list(root + "/" + source).sorted() where file.hasSuffix(".jsonl.zst") {
-                    inputs.append("\(root)/\(source)/\(file)")
-                }
-            }
-        }
-        guard !inputs.isEmpty else {
-            throw ValidationError("no input: run `plm run pipelines/local.yaml` first, or pass --input")
-        }
+        let inputs = input.isEmpty ? try StageOutputFiles.list(root: "shards/local/filter/output") : input
         struct Line: Decodable { var text: String }
         let decoder = JSONDecoder()
         var perFile: [[String]] = []

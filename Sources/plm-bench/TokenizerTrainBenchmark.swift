@@ -78,18 +78,7 @@ struct TokenizerTrainBenchmark: ParsableCommand {
 
     /// The first `megabytes` of document text from the inputs, as one JSONL file both sides read.
     private func writeText(to path: String) throws -> (documents: Int, bytes: Int) {
-        var inputs = input
-        if inputs.isEmpty {
-            let root = "shards/local/dedup/output"
-            for source in FileSystem.list(root).sorted() {
-                for file in FileSystem.list(root + "/" + source).sorted() where file.hasSuffix(".jsonl.zst") {
-                    inputs.append("\(root)/\(source)/\(file)")
-                }
-            }
-        }
-        guard !inputs.isEmpty else {
-            throw ValidationError("no input: run `plm run pipelines/local.yaml` first, or pass --input")
-        }
+        let inputs = input.isEmpty ? try StageOutputFiles.list(root: "shards/local/dedup/output") : input
         let limit = megabytes * 1_000_000
         // Round-robin over the files, so every source contributes to the sample.
         var perFile: [[String]] = []
