@@ -63,5 +63,6 @@ enum DedupReport {
             let histogram = summary.clusterSizes.sorted { Int($0.key)! < Int($1.key)! }.map { "\($0.key): \($0.value)" }
             print("clusters: \(summary.clusters), sizes { \(histogram.joined(separator: ", ")) }")
         }
+        fflush(nil)   // keep the tables beside the stage's messages in a combined log (see StageReport)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Curation
 import Pipeline
 
@@ -31,7 +32,12 @@ enum StageReport {
         Console.say("\(stage): \(summary.ran.count) tasks run, \(summary.skipped.count) already complete, "
             + "\(summary.failed.count) failed in \(String(format: "%.1f", summary.seconds)) s "
             + "(\(String(format: "%.1f", rate)) MB/s of input)")
-        if !sources.isEmpty { print(StatsTable.render(sources)) }
+        if !sources.isEmpty {
+            print(StatsTable.render(sources))
+            // Redirected, standard output is block-buffered: flush so the table lands beside its stage's
+            // messages (on standard error) in a combined log, not at the end of the run.
+            fflush(nil)
+        }
         for failure in summary.failed { Console.say("task \(failure.task) failed: \(failure.error)") }
         if !summary.failed.isEmpty { throw ExitCode.failure }
     }
