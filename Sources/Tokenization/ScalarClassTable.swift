@@ -80,7 +80,10 @@ final class ScalarClassTable: @unchecked Sendable {
 
     @inline(__always) func ascii(_ byte: UInt8) -> UInt8 { blocks[Int(byte)] }
 
+    /// The class of a decoded value. Invalid UTF-8 (leads 0xF5-0xFF) decodes to values above U+10FFFF,
+    /// past the table's end: those are "other".
     @inline(__always) func of(_ value: UInt32) -> UInt8 {
-        blocks[Int(blockOf[Int(value >> 8)]) << 8 | Int(value & 0xFF)]
+        guard value <= 0x10FFFF else { return ScalarClass.other }
+        return blocks[Int(blockOf[Int(value >> 8)]) << 8 | Int(value & 0xFF)]
     }
 }

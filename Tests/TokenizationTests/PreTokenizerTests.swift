@@ -161,3 +161,15 @@ import Testing
         }
     }
 }
+
+@Suite struct ScalarClassTableBoundsTests {
+    /// Leads 0xF5-0xFF decode to values past U+10FFFF; they must classify as "other" instead of
+    /// indexing past the table (which crashed the scanner on such bytes).
+    @Test func valuesPastTheLastScalarAreOther() {
+        let table = ScalarClassTable.shared
+        #expect(table.of(0x110000) == ScalarClass.other)
+        #expect(table.of(0x1FFFFF) == ScalarClass.other)
+        #expect(table.of(0x10FFFF) == ScalarClass.other)
+        #expect(table.of(0x41) == ScalarClass.letter)
+    }
+}
