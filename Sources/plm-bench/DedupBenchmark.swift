@@ -76,21 +76,10 @@ struct DedupBenchmark: ParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Benchmarks/datatrove/signature_speed.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--root", root, "--limit-mb", String(peerMegabytes)]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-              let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let spacy = json["default_tokenizer_mb_s"] as? Double, let whitespace = json["whitespace_tokenizer_mb_s"] as? Double,
+        let json = try ChildJSON.run(python, [script, "--root", root, "--limit-mb", String(peerMegabytes)], quiet: true)
+        guard let spacy = json["default_tokenizer_mb_s"] as? Double, let whitespace = json["whitespace_tokenizer_mb_s"] as? Double,
               let bytes = json["bytes"] as? Int
-        else { throw ValidationError("datatrove benchmark failed (exit \(process.terminationStatus))") }
+        else { throw ValidationError("datatrove benchmark printed no figures") }
         return (spacy, whitespace, bytes)
     }
 }

@@ -49,7 +49,7 @@ struct TokenizerEncodeBenchmark: ParsableCommand {
             if !FileManager.default.fileExists(atPath: trained) {
                 guard hasPeer else { throw ValidationError("no --tokenizer and no \(python) to train one") }
                 print("training the benchmark vocabulary with HF (\(vocabSize), qwen2) ...")
-                _ = try runJSON(python, [script, "train", "--input", textFile, "--vocab-size", String(vocabSize),
+                _ = try ChildJSON.run(python, [script, "train", "--input", textFile, "--vocab-size", String(vocabSize),
                                          "--output", trained])
             }
             tokenizerPath = trained
@@ -83,7 +83,7 @@ struct TokenizerEncodeBenchmark: ParsableCommand {
             print("(no \(python): HF and tiktoken not measured)")
             return
         }
-        let peers = try runJSON(python, [script, "bench", "--input", textFile, "--tokenizer", tokenizerPath!,
+        let peers = try ChildJSON.run(python, [script, "bench", "--input", textFile, "--tokenizer", tokenizerPath!,
                                          "--threads", String(cores)])
         for (name, key) in [("HF tokenizers", "hf"), ("tiktoken", "tiktoken")] {
             let tokens = peers["\(key)_tokens"] as? Int ?? -1
@@ -167,21 +167,5 @@ struct TokenizerEncodeBenchmark: ParsableCommand {
             try out.write(line)
         }
         try out.commit()
-    }
-
-    private func runJSON(_ executable: String, _ arguments: [String]) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-              let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-        else { throw ValidationError("\(executable) \(arguments.dropFirst().first ?? "") failed (exit \(process.terminationStatus))") }
-        return json
     }
 }

@@ -50,16 +50,16 @@ struct TokenizerTrainBenchmark: ParsableCommand {
         if !hasPeer { print("(no \(python): Hugging Face not measured)") }
         print("vocab    plm s  plm cpu  plm MB  (count s  merge s)    HF s  HF cpu   HF MB   speed-up  output")
         for size in sizes {
-            let ours = try child(executable: "/proc/self/exe",
-                                 arguments: ["tokenizer-train-once", "--input", text, "--preset", preset,
-                                             "--vocab-size", String(size), "--min-frequency", String(minFrequency),
-                                             "--output", "\(scratch)/plm-\(size)"])
+            let ours = try ChildJSON.run("/proc/self/exe",
+                                         ["tokenizer-train-once", "--input", text, "--preset", preset,
+                                          "--vocab-size", String(size), "--min-frequency", String(minFrequency),
+                                          "--output", "\(scratch)/plm-\(size)"])
             var hfSeconds = Double.nan, hfCPU = Double.nan, hfMegabytes = Double.nan, verdict = "HF not run"
             if hasPeer {
                 let hfFile = "\(scratch)/hf-\(size).json"
-                let theirs = try child(executable: python,
-                                       arguments: [script, "--input", text, "--preset", preset, "--vocab-size", String(size),
-                                                   "--min-frequency", String(minFrequency), "--output", hfFile])
+                let theirs = try ChildJSON.run(python, [script, "--input", text, "--preset", preset,
+                                                        "--vocab-size", String(size), "--min-frequency", String(minFrequency),
+                                                        "--output", hfFile])
                 hfSeconds = theirs["seconds"] as? Double ?? .nan
                 hfMegabytes = theirs["peak_rss_mb"] as? Double ?? .nan
                 hfCPU = theirs["cpu_seconds"] as? Double ?? .nan
@@ -107,23 +107,6 @@ struct TokenizerTrainBenchmark: ParsableCommand {
         }
         try out.commit()
         return (documents, written)
-    }
-
-    private func child(executable: String, arguments: [String]) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-              let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-        else { throw ValidationError("\(executable) \(arguments.first ?? "") failed (exit \(process.terminationStatus))") }
-        return json
     }
 
     private func compare(ours: String, theirs: String) throws -> String {
