@@ -69,6 +69,28 @@ public final class ZstdCompressor {
         result.removeSubrange(written...)
         return result
     }
+
+    /// One frame holding `parts` as one byte string, with its content size and a checksum,
+    /// compressed straight into the result (no staging copy, no zero-filling of the bound).
+    public static func compress(parts: [UnsafeRawBufferPointer], level: Int32 = 3) throws -> [UInt8] {
+        let total = parts.reduce(0) { $0 + $1.count }
+        let compressor = try ZstdCompressor(level: level, pledgedSize: UInt64(total))
+        let bound = ZSTD_compressBound(total)
+        let inputs = parts.isEmpty ? [UnsafeRawBufferPointer(start: nil, count: 0)] : parts
+        return try [UInt8](unsafeUninitializedCapacity: bound) { out, written in
+            var outBuffer = ZSTD_outBuffer(dst: out.baseAddress, size: bound, pos: 0)
+            for (number, part) in inputs.enumerated() {
+                let last = number == inputs.count - 1
+                var inBuffer = ZSTD_inBuffer(src: part.baseAddress, size: part.count, pos: 0)
+                while true {
+                    let remaining = try ZstdError.check(ZSTD_compressStream2(
+                        compressor.context, &outBuffer, &inBuffer, last ? ZSTD_e_end : ZSTD_e_continue))
+                    if last ? remaining == 0 : inBuffer.pos == inBuffer.size { break }
+                }
+            }
+            written = outBuffer.pos
+        }
+    }
 }
 
 /// Streaming zstd decompression from a byte source. Owns one `ZSTD_DCtx`.

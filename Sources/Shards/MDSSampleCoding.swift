@@ -1,33 +1,81 @@
 /// Sample bytes of an MDS shard: for each variable-length column (in name order) a u32 size, then
 /// each column's bytes. Values are given and returned as `Int32` whatever the stored type.
 enum MDSSampleCoding {
-    /// Appends one encoded sample to `out`; `values` are in `columns` order.
-    static func encode(_ values: [[Int32]], columns: [MDSColumn], into out: inout [UInt8]) throws(ShardError) {
+    /// Bytes `encode` will append for `values`, after checking each column's value count.
+    static func encodedSize(_ values: [[Int32]], columns: [MDSColumn]) throws(ShardError) -> Int {
         guard values.count == columns.count else {
             throw ShardError(file: "", message: "a sample has \(values.count) columns, the shard \(columns.count)")
         }
-        for (column, columnValues) in zip(columns, values) where column.count == nil {
-            appendU32(UInt32(dynamicSize(column, count: columnValues.count)), to: &out)
-        }
+        var size = 0
         for (column, columnValues) in zip(columns, values) {
             if let count = column.count {
                 guard columnValues.count == count else {
                     throw ShardError(file: "", message: "column '\(column.name)' holds \(count) values, got \(columnValues.count)")
                 }
+                size += count * column.element.byteWidth
             } else {
                 guard !columnValues.isEmpty else {
                     // streaming refuses empty arrays too (`Attempting to encode a numpy array with 0 elements`).
                     throw ShardError(file: "", message: "column '\(column.name)' may not be empty")
                 }
+                size += 4 + dynamicSize(column, count: columnValues.count)
+            }
+        }
+        return size
+    }
+
+    /// Appends one encoded sample to `out`; `values` are in `columns` order.
+    static func encode(_ values: [[Int32]], columns: [MDSColumn], into out: inout [UInt8]) throws(ShardError) {
+        _ = try encodedSize(values, columns: columns)
+        for (column, columnValues) in zip(columns, values) where column.count == nil {
+            appendU32(UInt32(dynamicSize(column, count: columnValues.count)), to: &out)
+        }
+        for (column, columnValues) in zip(columns, values) {
+            if column.count == nil {
                 let code = shapeCode(columnValues.count)
                 out.append(UInt8(1 << 2) | code)
                 appendUInt(UInt64(columnValues.count), width: 1 << Int(code), to: &out)
             }
-            for value in columnValues {
-                guard value >= 0 || column.element == .int32, Int64(value) <= column.element.maxValue else {
-                    throw ShardError(file: "", message: "value \(value) does not fit column '\(column.name)' (\(column.element.rawValue))")
+            try appendValues(columnValues, column: column, to: &out)
+        }
+    }
+
+    /// Appends `values` narrowed to the column's element type, little-endian, after checking in one
+    /// pass that they all fit.
+    static func appendValues(_ values: [Int32], column: MDSColumn, to out: inout [UInt8]) throws(ShardError) {
+        let element = column.element
+        let fits = values.withUnsafeBufferPointer { source in
+            var low = Int32.max, high = Int32.min
+            for value in source {
+                low = min(low, value)
+                high = max(high, value)
+            }
+            return source.isEmpty || ((low >= 0 || element == .int32) && Int64(high) <= element.maxValue)
+        }
+        guard fits else {
+            let value = values.first { ($0 < 0 && element != .int32) || Int64($0) > element.maxValue }!
+            throw ShardError(file: "", message: "value \(value) does not fit column '\(column.name)' (\(element.rawValue))")
+        }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: values.count * element.byteWidth))
+        out.withUnsafeMutableBytes { bytes in
+            values.withUnsafeBufferPointer { source in
+                let target = bytes.baseAddress! + start
+                switch element {
+                case .uint8:
+                    for index in source.indices {
+                        target.storeBytes(of: UInt8(truncatingIfNeeded: source[index]), toByteOffset: index, as: UInt8.self)
+                    }
+                case .uint16:
+                    for index in source.indices {
+                        target.storeBytes(of: UInt16(truncatingIfNeeded: source[index]).littleEndian,
+                                          toByteOffset: 2 * index, as: UInt16.self)
+                    }
+                case .int32:
+                    for index in source.indices {
+                        target.storeBytes(of: source[index].littleEndian, toByteOffset: 4 * index, as: Int32.self)
+                    }
                 }
-                appendUInt(UInt64(UInt32(bitPattern: value)), width: column.element.byteWidth, to: &out)
             }
         }
     }
@@ -71,19 +119,34 @@ enum MDSSampleCoding {
             guard position + size <= bytes.count else {
                 throw ShardError(file: "", message: "column '\(column.name)' runs past the sample's end")
             }
-            var values = [Int32](repeating: 0, count: count)
-            let width = column.element.byteWidth
-            for index in 0..<count {
-                let raw = readUInt(bytes, at: valueStart + index * width, width: width)
-                values[index] = Int32(truncatingIfNeeded: raw)
-            }
-            result.append(values)
+            result.append(readValues(bytes, at: valueStart, count: count, element: column.element))
             position += size
         }
         guard position == bytes.count else {
             throw ShardError(file: "", message: "sample has \(bytes.count - position) bytes after its last column")
         }
         return result
+    }
+
+    /// `count` little-endian values of `element` starting at byte `offset`, widened to Int32.
+    static func readValues(_ bytes: UnsafeRawBufferPointer, at offset: Int, count: Int, element: MDSElementType) -> [Int32] {
+        guard count > 0 else { return [] }
+        return [Int32](unsafeUninitializedCapacity: count) { values, initialized in
+            let source = bytes.baseAddress! + offset
+            switch element {
+            case .uint8:
+                for index in 0..<count { values[index] = Int32(source.load(fromByteOffset: index, as: UInt8.self)) }
+            case .uint16:
+                for index in 0..<count {
+                    values[index] = Int32(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self)))
+                }
+            case .int32:
+                for index in 0..<count {
+                    values[index] = Int32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * index, as: Int32.self))
+                }
+            }
+            initialized = count
+        }
     }
 
     /// Bytes of a variable-length column: header byte, shape, values.

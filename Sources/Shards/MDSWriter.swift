@@ -8,19 +8,26 @@ public struct MDSWriterOptions: Sendable, Equatable {
     public var sizeLimit: Int?
     /// Hashes recorded per file, sorted by name as streaming requires.
     public var hashes: [ShardHash]
+    /// Shards compressed and hashed at once, in the background; each shard is compressed on one
+    /// thread, so the bytes do not depend on this.
+    public var compressionWorkers: Int
 
-    public init(compressionLevel: Int32? = 3, sizeLimit: Int? = 1 << 26, hashes: [ShardHash] = [.sha1, .xxh3_64]) {
+    public init(compressionLevel: Int32? = 3, sizeLimit: Int? = 1 << 26, hashes: [ShardHash] = [.sha1, .xxh3_64],
+                compressionWorkers: Int = 1) {
         self.compressionLevel = compressionLevel
         self.sizeLimit = sizeLimit
         self.hashes = hashes.sorted { $0.rawValue < $1.rawValue }
+        self.compressionWorkers = compressionWorkers
     }
 
     var compression: String? { compressionLevel.map { "zstd:\($0)" } }
 }
 
 /// Writes samples into MDS shards the way mosaicml-streaming's `MDSWriter` does: same file layout,
-/// same rollover rule, same `index.json`. Each shard file is written atomically and the index last,
-/// so a folder with an index is complete.
+/// same rollover rule, same `index.json`. Samples are encoded straight into the open shard; full
+/// shards are compressed, hashed and written on background threads (`ShardFinisher`) while the
+/// next one fills. Each shard file is written atomically and the index last, so a folder with an index
+/// is complete.
 public final class MDSWriter {
     public let directory: String
     /// Columns sorted by name (the stored order).
@@ -30,8 +37,8 @@ public final class MDSWriter {
     private var pending: [UInt8] = []
     private var sampleSizes: [Int] = []
     private var shardSize: Int
-    private var shards: [MDSShardInfo] = []
-    private var scratch: [UInt8] = []
+    private var shardCount = 0
+    private let finisher: ShardFinisher
     /// xxh3_64 of every encoded sample, written beside the index (see `SampleChecksums`).
     private var sampleChecksums: [UInt64] = []
     public private(set) var samplesWritten = 0
@@ -41,6 +48,7 @@ public final class MDSWriter {
         self.directory = directory
         self.columns = columns.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         self.options = options
+        finisher = ShardFinisher(workers: options.compressionWorkers)
         config = Array(MDSShardInfo.config(columns: self.columns, compression: options.compression,
                                            hashes: options.hashes.map(\.rawValue), sizeLimit: options.sizeLimit).text.utf8)
         shardSize = 8 + config.count
@@ -49,20 +57,26 @@ public final class MDSWriter {
 
     /// Adds a sample given as values per column, in `columns` order.
     public func write(_ values: [[Int32]]) throws {
-        scratch.removeAll(keepingCapacity: true)
+        let size: Int
         do {
-            try MDSSampleCoding.encode(values, columns: columns, into: &scratch)
+            size = try MDSSampleCoding.encodedSize(values, columns: columns)
         } catch {
             throw ShardError(file: directory, sample: samplesWritten, message: error.message)
         }
         // streaming's rule: the sample, plus its 4-byte offset, must fit under the limit.
-        if let limit = options.sizeLimit, limit < shardSize + scratch.count + 4 {
+        if let limit = options.sizeLimit, limit < shardSize + size + 4 {
             try flushShard()
         }
-        pending.append(contentsOf: scratch)
-        sampleChecksums.append(scratch.withUnsafeBytes { XXHash.xxh3_64($0) })
-        sampleSizes.append(scratch.count)
-        shardSize += scratch.count + 4
+        let start = pending.count
+        do {
+            try MDSSampleCoding.encode(values, columns: columns, into: &pending)
+        } catch {
+            pending.removeSubrange(start...)
+            throw ShardError(file: directory, sample: samplesWritten, message: error.message)
+        }
+        sampleChecksums.append(pending.withUnsafeBytes { XXHash.xxh3_64(UnsafeRawBufferPointer(rebasing: $0[start...])) })
+        sampleSizes.append(size)
+        shardSize += size + 4
         samplesWritten += 1
     }
 
@@ -75,48 +89,72 @@ public final class MDSWriter {
     @discardableResult
     public func finish() throws -> MDSIndex {
         if !sampleSizes.isEmpty { try flushShard() }
-        let index = MDSIndex(shards: shards)
+        let index = MDSIndex(shards: try finisher.finish())
         try SampleChecksums.write(sampleChecksums, directory: directory)
         try FileSystem.writeAtomically(Array(index.text.utf8), to: directory + "/" + MDSIndex.fileName)
         return index
     }
 
+    /// Hands the open shard to the finisher: its header (sample count, offsets, config) is built
+    /// here, its samples are passed over without a copy, and a recycled buffer takes their place.
     private func flushShard() throws {
-        let number = String(shards.count)
+        let number = String(shardCount)
         let rawName = "shard." + String(repeating: "0", count: max(0, 5 - number.count)) + number + ".mds"
-        var raw: [UInt8] = []
-        raw.reserveCapacity(4 + 4 * (sampleSizes.count + 1) + config.count + pending.count)
-        MDSSampleCoding.appendU32(UInt32(sampleSizes.count), to: &raw)
+        var header: [UInt8] = []
+        header.reserveCapacity(4 + 4 * (sampleSizes.count + 1) + config.count)
+        MDSSampleCoding.appendU32(UInt32(sampleSizes.count), to: &header)
         var offset = 4 + 4 * (sampleSizes.count + 1) + config.count
-        MDSSampleCoding.appendU32(UInt32(offset), to: &raw)
+        MDSSampleCoding.appendU32(UInt32(offset), to: &header)
         for size in sampleSizes {
             offset += size
-            MDSSampleCoding.appendU32(UInt32(truncatingIfNeeded: offset), to: &raw)
+            MDSSampleCoding.appendU32(UInt32(truncatingIfNeeded: offset), to: &header)
         }
-        raw.append(contentsOf: config)
-        raw.append(contentsOf: pending)
-        let rawInfo = fileInfo(raw, basename: rawName)
-        var zipInfo: MDSFileInfo?
-        if let level = options.compressionLevel {
-            let compressed = try raw.withUnsafeBytes { try ZstdCompressor.compress($0, level: level) }
-            zipInfo = fileInfo(compressed, basename: rawName + ".zstd")
-            try FileSystem.writeAtomically(compressed, to: directory + "/" + rawName + ".zstd")
-        } else {
-            try FileSystem.writeAtomically(raw, to: directory + "/" + rawName)
-        }
-        shards.append(MDSShardInfo(
+        header.append(contentsOf: config)
+        let info = MDSShardInfo(
             columnEncodings: columns.map(\.encoding), columnNames: columns.map(\.name),
             columnSizes: columns.map(\.fixedSize), compression: options.compression, format: "mds",
-            hashes: options.hashes.map(\.rawValue), rawData: rawInfo, samples: sampleSizes.count,
-            sizeLimit: options.sizeLimit, version: 2, zipData: zipInfo))
-        pending.removeAll(keepingCapacity: true)
+            hashes: options.hashes.map(\.rawValue),
+            rawData: MDSFileInfo(basename: rawName, bytes: header.count + pending.count, hashes: [:]),
+            samples: sampleSizes.count, sizeLimit: options.sizeLimit, version: 2, zipData: nil)
+        let body = pending
+        pending = finisher.takeBuffer()
+        try finisher.submit(number: shardCount, body: body) { [header, options, directory] body in
+            try Self.store(header: header, body: body, info: info, options: options, directory: directory)
+        }
+        shardCount += 1
         sampleSizes.removeAll(keepingCapacity: true)
         shardSize = 8 + config.count
     }
 
-    private func fileInfo(_ bytes: [UInt8], basename: String) -> MDSFileInfo {
+    /// Compresses (when asked), hashes and atomically writes one shard; returns its finished entry.
+    private static func store(header: [UInt8], body: [UInt8], info: MDSShardInfo, options: MDSWriterOptions,
+                              directory: String) throws -> MDSShardInfo {
+        var info = info
+        let rawName = info.rawData.basename
+        try header.withUnsafeBytes { headerBytes in
+            try body.withUnsafeBytes { bodyBytes in
+                let raw = [headerBytes, bodyBytes]
+                info.rawData.hashes = digests(raw, options.hashes)
+                if let level = options.compressionLevel {
+                    let compressed = try ZstdCompressor.compress(parts: raw, level: level)
+                    compressed.withUnsafeBytes { zipped in
+                        info.zipData = MDSFileInfo(basename: rawName + ".zstd", bytes: compressed.count,
+                                                   hashes: digests([zipped], options.hashes))
+                    }
+                    try FileSystem.writeAtomically(compressed, to: directory + "/" + rawName + ".zstd")
+                } else {
+                    let file = try AtomicOutputFile(path: directory + "/" + rawName)
+                    for part in raw { try file.write(part) }
+                    try file.commit()
+                }
+            }
+        }
+        return info
+    }
+
+    private static func digests(_ parts: [UnsafeRawBufferPointer], _ kinds: [ShardHash]) -> [String: String] {
         var hashes: [String: String] = [:]
-        for hash in options.hashes { hashes[hash.rawValue] = hash.digest(bytes) }
-        return MDSFileInfo(basename: basename, bytes: bytes.count, hashes: hashes)
+        for hash in kinds { hashes[hash.rawValue] = hash.digest(parts: parts) }
+        return hashes
     }
 }

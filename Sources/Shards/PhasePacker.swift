@@ -128,7 +128,8 @@ public struct PhasePacker {
                        directory: String, realisations: [String: SourceRealisation], sourceNames: [String],
                        documentCount: Int, padID: Int32) throws -> SplitReport {
         let writer = try MDSWriter(directory: directory, columns: columns, options: MDSWriterOptions(
-            compressionLevel: options.compressionLevel, sizeLimit: options.shardSizeLimit))
+            compressionLevel: options.compressionLevel, sizeLimit: options.shardSizeLimit,
+            compressionWorkers: options.workers))
         let megatron = options.megatron && mixture.kind != .preference
             ? try MegatronWriter(prefix: directory + "/megatron/tokens", element: tokenType) : nil
         let tokensColumn = writer.columns.firstIndex { $0.name == ShardColumns.tokens }

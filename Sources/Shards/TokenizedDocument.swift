@@ -53,8 +53,10 @@ enum DocumentTokenizer {
         }
         switch (kind, document.content) {
         case (.pretrain, .text(let text)):
-            return .success(TokenizedDocument(source: source, tokens: encoder.encode(text, allowSpecial: false) + [endOfText],
-                                              contentHash: hash))
+            // Appending in place reuses the encoder's spare capacity; `+ [endOfText]` would copy every id.
+            var tokens = encoder.encode(text, allowSpecial: false)
+            tokens.append(endOfText)
+            return .success(TokenizedDocument(source: source, tokens: tokens, contentHash: hash))
         case (.sft, .chat(let messages)):
             guard let template else { return reject("no chat template") }
             if let problem = ChatTemplate.validate(messages, needsAssistant: true) { return reject(problem) }

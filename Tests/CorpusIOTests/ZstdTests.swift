@@ -181,6 +181,23 @@ struct ZstdTests {
         #expect(oneShot.contentSize == 10_000)
     }
 
+    @Test("parts compress as one frame of their concatenation, with content size and checksum",
+          arguments: [[0], [0, 0], [1], [7, 0, 70_000], [3, 5, 11, 1 << 20]])
+    func partsCompressAsOneFrame(sizes: [Int]) throws {
+        // Distinct contents per part, so a part dropped or repeated would show.
+        let parts = sizes.enumerated().map { number, size in
+            number % 2 == 0 ? textBytes(count: size) : Array(textBytes(count: size).reversed())
+        }
+        let joined = parts.flatMap { $0 }
+        let compressed = try withParts(parts) { try ZstdCompressor.compress(parts: $0, level: 3) }
+        let header = try #require(parseFrameHeader(compressed))
+        #expect(header.hasChecksum)
+        #expect(header.contentSize == UInt64(joined.count))
+        #expect(try oneShotDecompress(compressed) == joined)
+        // Reproducible: the same parts give the same frame.
+        #expect(try withParts(parts) { try ZstdCompressor.compress(parts: $0, level: 3) } == compressed)
+    }
+
     @Test("a pledged size that does not match the input fails with libzstd's message")
     func wrongPledgedSize() throws {
         let error = try #require(throws: ZstdError.self) {
@@ -282,4 +299,13 @@ struct ZstdTests {
             try compressor.finish { _ in throw SinkFailure() }
         }
     }
+}
+
+/// Calls `body` with unsafe views of every array in `parts`, all valid at once.
+private func withParts<R>(_ parts: [[UInt8]], _ body: ([UnsafeRawBufferPointer]) throws -> R) rethrows -> R {
+    func nest(_ index: Int, _ views: [UnsafeRawBufferPointer]) throws -> R {
+        guard index < parts.count else { return try body(views) }
+        return try parts[index].withUnsafeBytes { try nest(index + 1, views + [$0]) }
+    }
+    return try nest(0, [])
 }

@@ -67,4 +67,40 @@ import Testing
             #expect(FileSystem.exists(directory + "/shard.00000.mds"))
         }
     }
+
+    /// Shards are finished on background threads with recycled buffers; the dataset must be the
+    /// same file for file whatever the worker count, and read back sample for sample.
+    @Test func backgroundFinishingIsIndependentOfWorkers() throws {
+        var datasets: [[String: [UInt8]]] = []
+        for workers in [1, 3] {
+            try withTemporaryDirectory { directory in
+                let writer = try MDSWriter(directory: directory, columns: goldenColumns, options: MDSWriterOptions(
+                    compressionLevel: 3, sizeLimit: 400, compressionWorkers: workers))
+                for i in 0..<200 { try writer.write(goldenSample(i)) }
+                let index = try writer.finish()
+                #expect(index.shards.count > 20)
+                let reader = try ShardReader(directory: directory)
+                #expect(reader.sampleCount == 200)
+                for i in 0..<200 { #expect(try reader.values(at: i) == goldenSample(i)) }
+                #expect(try ShardVerifier.verify(directory: directory).problems.isEmpty)
+                var files: [String: [UInt8]] = [:]
+                for name in FileSystem.list(directory) { files[name] = try readFile(directory + "/" + name) }
+                datasets.append(files)
+            }
+        }
+        #expect(datasets[0] == datasets[1])
+    }
+
+    @Test func aShardThatCannotBeWrittenFailsTheWriter() throws {
+        try withTemporaryDirectory { directory in
+            let target = directory + "/gone"
+            let writer = try MDSWriter(directory: target, columns: goldenColumns,
+                                       options: MDSWriterOptions(compressionLevel: 3, sizeLimit: 400))
+            try FileManager.default.removeItem(atPath: target)
+            #expect(throws: FileError.self) {
+                for i in 0..<50 { try writer.write(goldenSample(i)) }
+                try writer.finish()
+            }
+        }
+    }
 }
