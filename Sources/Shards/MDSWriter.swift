@@ -53,6 +53,12 @@ public final class MDSWriter {
                                            hashes: options.hashes.map(\.rawValue), sizeLimit: options.sizeLimit).text.utf8)
         shardSize = 8 + config.count
         try FileSystem.createDirectory(directory)
+        reserveShardCapacity()
+    }
+
+    /// A full shard's room up front, so filling a fresh buffer never regrows (and recopies) it.
+    private func reserveShardCapacity() {
+        if let limit = options.sizeLimit { pending.reserveCapacity(min(limit, 1 << 28)) }
     }
 
     /// Adds a sample given as values per column, in `columns` order.
@@ -118,6 +124,7 @@ public final class MDSWriter {
             samples: sampleSizes.count, sizeLimit: options.sizeLimit, version: 2, zipData: nil)
         let body = pending
         pending = finisher.takeBuffer()
+        reserveShardCapacity()
         try finisher.submit(number: shardCount, body: body) { [header, options, directory] body in
             try Self.store(header: header, body: body, info: info, options: options, directory: directory)
         }

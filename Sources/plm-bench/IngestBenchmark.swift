@@ -27,9 +27,9 @@ struct IngestBenchmark: ParsableCommand {
         _ = try physicalPath(plan, compress: false)
         // The reference runs in two processes (this one decompressing, zstd compressing) that overlap
         // on two cores; its cost on one core is their CPU time added up.
-        let before = Self.cpuSeconds()
+        let before = ProcessCPU.secondsWithChildren()
         let wall = try physicalPath(plan, compress: true)
-        let reference = Self.cpuSeconds() - before
+        let reference = ProcessCPU.secondsWithChildren() - before
         print(row("read+decompress | zstd -3 -T1", seconds: reference, bytes: inputBytes,
                   extra: String(format: "CPU time of both processes (%.2f s wall)", wall)))
 
@@ -70,15 +70,6 @@ struct IngestBenchmark: ParsableCommand {
         zstd.waitUntilExit()
         guard zstd.terminationStatus == 0 else { throw ValidationError("zstd exited with \(zstd.terminationStatus)") }
         return Date().timeIntervalSince(started)
-    }
-
-    /// User + system CPU seconds of this process and its finished children.
-    static func cpuSeconds() -> Double {
-        var own = rusage(), children = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &own)
-        getrusage(RUSAGE_CHILDREN.rawValue, &children)
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return seconds(own.ru_utime) + seconds(own.ru_stime) + seconds(children.ru_utime) + seconds(children.ru_stime)
     }
 
     /// The bytes a file holds once any compression is undone: what ingest turns into text.

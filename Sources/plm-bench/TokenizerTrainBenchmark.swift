@@ -143,25 +143,17 @@ struct TokenizerTrainOnce: ParsableCommand {
         guard let split = SplitPreset(rawValue: preset) else { throw ValidationError("unknown preset \(preset)") }
         let options = BPETrainer.Options(vocabSize: vocabSize, minFrequency: minFrequency, preset: split)
         let start = Date()
-        let cpuStart = Self.cpuSeconds()
+        let cpuStart = ProcessCPU.seconds()
         let summary = try TokenizerRunner.train(files: input.map { TokenizerInputFile(path: $0) }, options: options,
                                                 folder: output, workers: ProcessInfo.processInfo.activeProcessorCount,
                                                 progress: false) { _ in }
         let seconds = Date().timeIntervalSince(start)
-        let cpu = Self.cpuSeconds() - cpuStart
+        let cpu = ProcessCPU.seconds() - cpuStart
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let json: [String: Any] = ["seconds": seconds, "cpu_seconds": cpu, "count_seconds": summary.countSeconds,
                                    "train_seconds": summary.trainSeconds, "peak_rss_mb": Double(usage.ru_maxrss) / 1024,
                                    "tokens": summary.model?.vocabSize ?? 0, "merges": summary.model?.merges.count ?? 0]
         print(String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self))
-    }
-
-    /// User + system CPU time of this process so far, all threads.
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }
