@@ -59,15 +59,9 @@ public final class ZstdCompressor {
         }
     }
 
-    /// One-shot compression of a whole buffer into a single frame that records its content size.
+    /// One frame holding all of `input`, with its content size and a checksum.
     public static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = 3) throws -> [UInt8] {
-        let bound = ZSTD_compressBound(input.count)
-        var result = [UInt8](repeating: 0, count: bound)
-        let written = try result.withUnsafeMutableBytes { out in
-            try ZstdError.check(ZSTD_compress(out.baseAddress, bound, input.baseAddress, input.count, level))
-        }
-        result.removeSubrange(written...)
-        return result
+        try compress(parts: [input], level: level)
     }
 
     /// One frame holding `parts` as one byte string, with its content size and a checksum,
