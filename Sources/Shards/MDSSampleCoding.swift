@@ -24,9 +24,10 @@ enum MDSSampleCoding {
         return size
     }
 
-    /// Appends one encoded sample to `out`; `values` are in `columns` order.
+    /// Appends one encoded sample to `out`; `values` are in `columns` order and have passed
+    /// `encodedSize` (the writer sizes every sample first, so the counts are not checked twice).
+    /// Throws, leaving a partial sample in `out`, when a value does not fit its column.
     static func encode(_ values: [[Int32]], columns: [MDSColumn], into out: inout [UInt8]) throws(ShardError) {
-        _ = try encodedSize(values, columns: columns)
         for (column, columnValues) in zip(columns, values) where column.count == nil {
             appendU32(UInt32(dynamicSize(column, count: columnValues.count)), to: &out)
         }

@@ -26,8 +26,8 @@ public struct MDSWriterOptions: Sendable, Equatable {
 /// Writes samples into MDS shards the way mosaicml-streaming's `MDSWriter` does: same file layout,
 /// same rollover rule, same `index.json`. Samples are encoded straight into the open shard; full
 /// shards are compressed, hashed and written on background threads (`ShardFinisher`) while the
-/// next one fills. Each shard file is written atomically and the index last, so a folder with an index
-/// is complete.
+/// next one fills. Each shard file is written atomically and the index last, so a folder with an
+/// index is complete.
 public final class MDSWriter {
     public let directory: String
     /// Columns sorted by name (the stored order).
