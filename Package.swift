@@ -8,8 +8,13 @@ import PackageDescription
 // Optimised even in debug builds: unoptimised SIMD code is dozens of times slower and would make the
 // test suite crawl.
 let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-O"])]
+// The inference kernels are also built for AVX-512 CPUs (skylake-avx512: F, CD, BW, DQ, VL).
+let avx512Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512", "-O"])]
+let portableKernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 #else
 let avx2Flags: [SwiftSetting] = []
+let avx512Flags: [SwiftSetting] = []
+let portableKernelFlags: [SwiftSetting] = []
 #endif
 
 let package = Package(
@@ -18,7 +23,8 @@ let package = Package(
     products: [
         .executable(name: "plm", targets: ["plm"]),
         .executable(name: "plm-bench", targets: ["plm-bench"]),
-        .library(name: "PLMData", targets: ["CorpusIO", "Curation", "Tokenization", "Shards", "PLMModel", "Pipeline"]),
+        .library(name: "PLMData", targets: ["CorpusIO", "Curation", "Tokenization", "Shards", "PLMModel", "PLMInference",
+                                            "Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,19 +58,31 @@ let package = Package(
         ]),
         // The PLM model and trainer; BLAS.swift is the only importer of CBLAS.
         .target(name: "PLMModel", dependencies: ["CBLAS", "Shards"]),
+        // Matrix-vector kernels of the inference engine (f32, f16, q8_0): generic @inlinable bodies, built
+        // once portably and once per x86 SIMD level by thin modules that instantiate them; the engine picks
+        // one at run time after checking the CPU.
+        .target(name: "InferenceKernels", swiftSettings: portableKernelFlags),
+        .target(name: "InferenceKernelsAVX2", dependencies: ["InferenceKernels"], swiftSettings: avx2Flags),
+        .target(name: "InferenceKernelsAVX512", dependencies: ["InferenceKernels"], swiftSettings: avx512Flags),
+        // The inference engine beside the trainer (same layers, config and parameter names): latent MLA
+        // cache, quantized weights, sampling, chat, evaluation, GGUF and Hugging Face checkpoints.
+        .target(name: "PLMInference", dependencies: [
+            "PLMModel", "Tokenization", "Shards", "CorpusIO",
+            "InferenceKernels", "InferenceKernelsAVX2", "InferenceKernelsAVX512",
+        ]),
         // Manifest + pipeline YAML (strict), runner, executors.
         .target(name: "Pipeline", dependencies: [
-            "CorpusIO", "Curation", "Tokenization", "Shards", "PLMModel",
+            "CorpusIO", "Curation", "Tokenization", "Shards", "PLMModel", "PLMInference",
             .product(name: "Yams", package: "Yams"),
         ]),
 
         // MARK: Executables
         .executableTarget(name: "plm", dependencies: [
-            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel",
+            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "plm-bench", dependencies: [
-            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel",
+            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -74,6 +92,9 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Fixtures"]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "Tokenization", "CorpusIO"]),
         .testTarget(name: "PLMModelTests", dependencies: ["PLMModel", "Shards"]),
+        .testTarget(name: "PLMInferenceTests", dependencies: [
+            "PLMInference", "PLMModel", "Tokenization", "Shards", "CorpusIO", "InferenceKernels",
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Curation", "CorpusIO", "PLMModel"]),
     ],
     swiftLanguageModes: [.v6]

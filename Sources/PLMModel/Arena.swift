@@ -1,5 +1,5 @@
 /// The activation arena of one (B, T): every buffer the forward pass keeps for the backward pass,
-/// plus the backward pass's scratch, carved out of one allocation. Legend: N = B*T rows, C hidden,
+/// plus the backward pass's scratch, carved by name out of one `NamedArena`. Legend: N = B*T rows, C hidden,
 /// L layers, H heads, Q = H*(nope+rope), A = kvLora+rope, K = kvLora, KV = H*(nope+v), Y = H*v,
 /// F intermediate, V vocab, R rope, S the rows per logits chunk, W workers.
 final class ActivationArena {
@@ -41,7 +41,7 @@ final class ActivationArena {
     let dProbs: UnsafeMutablePointer<Float>         // (W, T, T) one per attention worker
     let dkpeHeads: UnsafeMutablePointer<Float>      // (B, H, T, R) per-head k_pe gradients
 
-    private let storage: UnsafeMutableBufferPointer<Float>
+    private let arena: NamedArena<Buffer>
 
     /// Floats per layer of each per-layer buffer.
     let sizes: Sizes
@@ -49,42 +49,45 @@ final class ActivationArena {
         var nc, n, nq, na, nk, nkv, probs, ny, nf: Int
     }
 
+    /// The arena's regions, by the names of the buffers above.
+    enum Buffer: Hashable {
+        case residual, residualMid, ln1, ln1Rstd, q, kva, ckv, ckvRstd, kvb, probs, atty, ln2, ln2Rstd
+        case ffnPre, ffnAct, lnf, lnfRstd, logits, ropeCos, ropeSin
+        case dResidual, dLn, dq, dkva, dckv, dkvb, datty, dffn, dProbs, dkpeHeads
+    }
+
     init(config c: PLMConfig, batch b: Int, sequence t: Int, workers: Int) {
         batch = b
         sequence = t
         let n = b * t, d = c.hiddenSize, l = c.numHiddenLayers, h = c.numAttentionHeads
         let qw = h * c.qkHeadDim, aw = c.kvLoraRank + c.qkRopeHeadDim, kvw = h * (c.qkNopeHeadDim + c.vHeadDim)
-        let yw = h * c.vHeadDim, f = c.intermediateSize, v = c.vocabSize, r = c.qkRopeHeadDim
+        let yw = h * c.vHeadDim, f = c.intermediateSize, v = c.vocabSize, r = c.qkRopeHeadDim, k = c.kvLoraRank
         // Logits are produced S rows at a time so a large vocabulary never needs (N, V) floats at once;
         // 2^23 floats (32 MiB) keeps each product large enough for full BLAS speed.
-        logitRows = max(1, min(n, (1 << 23) / max(1, v)))
-        sizes = Sizes(nc: n * d, n: n, nq: n * qw, na: n * aw, nk: n * c.kvLoraRank, nkv: n * kvw,
-                      probs: b * h * t * t, ny: n * yw, nf: n * f)
-        let counts: [Int] = [
-            (l + 1) * n * d, l * n * d, l * n * d, l * n, l * n * qw, l * n * aw, l * n * c.kvLoraRank, l * n,
-            l * n * kvw, l * b * h * t * t, l * n * yw, l * n * d, l * n, l * n * f, l * n * f, n * d, n,
-            logitRows * v, t * r / 2, t * r / 2,
-            n * d, n * d, n * qw, n * aw, n * c.kvLoraRank, n * kvw, n * yw, n * f, workers * t * t, n * h * r,
-        ]
-        floatCount = counts.reduce(0, +)
-        storage = .allocate(capacity: floatCount)
-        storage.initialize(repeating: 0)
-        var cursor = storage.baseAddress!
-        var index = 0
-        func next() -> UnsafeMutablePointer<Float> {
-            defer { cursor += counts[index]; index += 1 }
-            return cursor
-        }
-        residual = next(); residualMid = next(); ln1 = next(); ln1Rstd = next(); q = next(); kva = next()
-        ckv = next(); ckvRstd = next(); kvb = next(); probs = next(); atty = next(); ln2 = next(); ln2Rstd = next()
-        ffnPre = next(); ffnAct = next(); lnf = next(); lnfRstd = next(); logits = next()
-        ropeCos = next(); ropeSin = next()
-        dResidual = next(); dLn = next(); dq = next(); dkva = next(); dckv = next(); dkvb = next(); datty = next()
-        dffn = next(); dProbs = next(); dkpeHeads = next()
-        RoPE.tables(cos: ropeCos, sin: ropeSin, sequenceLength: t, ropeDim: r, theta: c.ropeTheta)
+        let logitRows = max(1, min(n, (1 << 23) / max(1, v)))
+        self.logitRows = logitRows
+        sizes = Sizes(nc: n * d, n: n, nq: n * qw, na: n * aw, nk: n * k, nkv: n * kvw, probs: b * h * t * t,
+                      ny: n * yw, nf: n * f)
+        arena = NamedArena([
+            (.residual, (l + 1) * n * d), (.residualMid, l * n * d), (.ln1, l * n * d), (.ln1Rstd, l * n),
+            (.q, l * n * qw), (.kva, l * n * aw), (.ckv, l * n * k), (.ckvRstd, l * n), (.kvb, l * n * kvw),
+            (.probs, l * b * h * t * t), (.atty, l * n * yw), (.ln2, l * n * d), (.ln2Rstd, l * n),
+            (.ffnPre, l * n * f), (.ffnAct, l * n * f), (.lnf, n * d), (.lnfRstd, n), (.logits, logitRows * v),
+            (.ropeCos, t * r / 2), (.ropeSin, t * r / 2),
+            (.dResidual, n * d), (.dLn, n * d), (.dq, n * qw), (.dkva, n * aw), (.dckv, n * k), (.dkvb, n * kvw),
+            (.datty, n * yw), (.dffn, n * f), (.dProbs, workers * t * t), (.dkpeHeads, n * h * r),
+        ])
+        floatCount = arena.floatCount
+        residual = arena[.residual]; residualMid = arena[.residualMid]; ln1 = arena[.ln1]; ln1Rstd = arena[.ln1Rstd]
+        q = arena[.q]; kva = arena[.kva]; ckv = arena[.ckv]; ckvRstd = arena[.ckvRstd]; kvb = arena[.kvb]
+        probs = arena[.probs]; atty = arena[.atty]; ln2 = arena[.ln2]; ln2Rstd = arena[.ln2Rstd]
+        ffnPre = arena[.ffnPre]; ffnAct = arena[.ffnAct]; lnf = arena[.lnf]; lnfRstd = arena[.lnfRstd]
+        logits = arena[.logits]; ropeCos = arena[.ropeCos]; ropeSin = arena[.ropeSin]
+        dResidual = arena[.dResidual]; dLn = arena[.dLn]; dq = arena[.dq]; dkva = arena[.dkva]; dckv = arena[.dckv]
+        dkvb = arena[.dkvb]; datty = arena[.datty]; dffn = arena[.dffn]; dProbs = arena[.dProbs]
+        dkpeHeads = arena[.dkpeHeads]
+        RoPE.tables(cos: ropeCos, sin: ropeSin, positions: 0..<t, ropeDim: r, theta: c.ropeTheta)
     }
-
-    deinit { storage.deallocate() }
 
     var bytes: Int { floatCount * MemoryLayout<Float>.size }
 }

@@ -39,11 +39,11 @@ public enum TrainingFLOPs {
     }
 }
 
-/// Measures the sgemm speed this BLAS reaches on this machine with its current thread count, the
-/// peak MFU is reported against.
+/// Measures the sgemm speed this BLAS reaches on this machine with a given thread count, the peak MFU
+/// is reported against.
 public enum SgemmPeak {
-    /// GFLOP/s of the best of a few square products of size `n` (after one warm-up).
-    public static func measure(n: Int = 1024, repeats: Int = 3) -> Double {
+    /// GFLOP/s of the best of a few square products of size `n` (after one warm-up) on `threads` workers.
+    public static func measure(n: Int = 1024, repeats: Int = 3, threads: Int) -> Double {
         let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
         var c = [Float](repeating: 0, count: n * n)
         var best = Double.infinity
@@ -53,7 +53,7 @@ public enum SgemmPeak {
                 b.withUnsafeBufferPointer { pb in
                     c.withUnsafeMutableBufferPointer { pc in
                         BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: n, k: n, a: pa.baseAddress!, lda: n,
-                                   b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n)
+                                   b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n, threads: threads)
                     }
                 }
             }

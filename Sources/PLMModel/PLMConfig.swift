@@ -35,51 +35,56 @@ public struct PLMConfig: Sendable, Equatable, Codable {
     public var qkHeadDim: Int { qkNopeHeadDim + qkRopeHeadDim }
 }
 
-/// One parameter tensor of the model: its Hugging Face key, its shape (PyTorch order: a Linear's
-/// weight is [out, in], row-major) and where it lives in the flat parameter arena.
+/// One parameter tensor of the model: its kind and layer, its Hugging Face key, its shape (PyTorch
+/// order: a Linear's weight is [out, in], row-major) and where it lives in the flat parameter arena.
 public struct ParameterTensor: Sendable, Equatable {
+    public var kind: PLMTensorKind
+    /// The decoder layer, nil for the embedding and the final norm.
+    public var layer: Int?
     public var name: String
     public var shape: [Int]
     /// Offset in floats from the start of the arena.
     public var offset: Int
     public var count: Int { shape.reduce(1, *) }
     /// RMSNorm weights: initialised to 1 and excluded from weight decay.
-    public var isNorm: Bool { shape.count == 1 }
+    public var isNorm: Bool { kind.isNorm }
+    /// The tensor's name in GGUF files (llama.cpp's `plm` architecture).
+    public var ggufName: String { kind.ggufName(layer: layer) }
 }
 
 /// The order and shapes of every parameter tensor, which fixes the layout of the parameter arena,
 /// of the gradient arena and of the optimizer's moment arenas (all four share these offsets), and the
-/// tensor list of `model.safetensors`.
+/// tensor list of `model.safetensors`. Names and shapes come from `PLMTensorKind`.
 public struct ParameterLayout: Sendable, Equatable {
     public let tensors: [ParameterTensor]
     public let totalCount: Int
+    private let layers: Int
 
     public init(config c: PLMConfig) {
         var tensors: [ParameterTensor] = []
         var offset = 0
-        func add(_ name: String, _ shape: [Int]) {
-            let tensor = ParameterTensor(name: name, shape: shape, offset: offset)
+        for (kind, layer) in c.tensorOrder {
+            let tensor = ParameterTensor(kind: kind, layer: layer, name: kind.huggingFaceName(layer: layer),
+                                         shape: kind.shape(c), offset: offset)
             tensors.append(tensor)
             offset += tensor.count
         }
-        let d = c.hiddenSize, h = c.numAttentionHeads
-        add("model.embed_tokens.weight", [c.vocabSize, d])
-        for i in 0..<c.numHiddenLayers {
-            let p = "model.layers.\(i)."
-            add(p + "input_layernorm.weight", [d])
-            add(p + "self_attn.q_proj.weight", [h * c.qkHeadDim, d])
-            add(p + "self_attn.kv_a_proj_with_mqa.weight", [c.kvLoraRank + c.qkRopeHeadDim, d])
-            add(p + "self_attn.kv_a_layernorm.weight", [c.kvLoraRank])
-            add(p + "self_attn.kv_b_proj.weight", [h * (c.qkNopeHeadDim + c.vHeadDim), c.kvLoraRank])
-            add(p + "self_attn.o_proj.weight", [d, h * c.vHeadDim])
-            add(p + "post_attention_layernorm.weight", [d])
-            add(p + "mlp.up_proj.weight", [c.intermediateSize, d])
-            add(p + "mlp.down_proj.weight", [d, c.intermediateSize])
-        }
-        add("model.norm.weight", [d])
         self.tensors = tensors
         self.totalCount = offset
+        self.layers = c.numHiddenLayers
     }
 
     public func tensor(named name: String) -> ParameterTensor? { tensors.first { $0.name == name } }
+
+    /// The tensor of this kind (and layer, for per-layer kinds).
+    public func tensor(_ kind: PLMTensorKind, layer: Int? = nil) -> ParameterTensor {
+        precondition(kind.isPerLayer == (layer != nil), "per-layer kinds need a layer, others none")
+        switch kind {
+        case .embedding: return tensors[0]
+        case .finalNorm: return tensors[tensors.count - 1]
+        default:
+            precondition(layer! >= 0 && layer! < layers, "layer \(layer!) outside 0..<\(layers)")
+            return tensors[1 + layer! * PLMTensorKind.perLayer.count + PLMTensorKind.perLayer.firstIndex(of: kind)!]
+        }
+    }
 }

@@ -26,17 +26,17 @@ extension PLMTransformer {
 
             // Feed-forward block; dResidual is d(loss)/d(output of this layer) and stays the residual's share.
             Linear.backward(dinp: a.dffn, dweight: g + w.downProj, dout: a.dResidual, inp: ffnAct,
-                            weight: p + w.downProj, rows: n, inputs: f, outputs: d)
+                            weight: p + w.downProj, rows: n, inputs: f, outputs: d, threads: threads)
             SquaredReLU.backward(dinp: a.dffn, dout: a.dffn, inp: ffnPre, count: s.nf, threads: threads)
             Linear.backward(dinp: a.dLn, dweight: g + w.upProj, dout: a.dffn, inp: ln2, weight: p + w.upProj,
-                            rows: n, inputs: d, outputs: f)
+                            rows: n, inputs: d, outputs: f, threads: threads)
             RMSNorm.backward(dinp: a.dResidual, dweight: g + w.postNorm, dout: a.dLn, inp: mid,
                              weight: p + w.postNorm, rstd: ln2Rstd, rows: n, channels: d, inputStride: d,
                              threads: threads)
 
             // Attention block; dResidual is now d(loss)/d(residualMid).
             Linear.backward(dinp: a.datty, dweight: g + w.oProj, dout: a.dResidual, inp: atty, weight: p + w.oProj,
-                            rows: n, inputs: shape.outWidth, outputs: d)
+                            rows: n, inputs: shape.outWidth, outputs: d, threads: threads)
             a.dkva.update(repeating: 0, count: s.na)
             starts.withUnsafeBufferPointer { starts in
                 Attention.backward(dq: a.dq, dkva: a.dkva, dkvb: a.dkvb, dout: a.datty, probs: probs, q: q, kva: kva,
@@ -48,13 +48,13 @@ extension PLMTransformer {
             RoPE.backward(dx: a.dkva + k, cos: a.ropeCos, sin: a.ropeSin, rows: n, sequenceLength: t, heads: 1,
                           ropeDim: r, rowStride: shape.kvaWidth, headStride: 0, threads: threads)
             Linear.backward(dinp: a.dckv, dweight: g + w.kvbProj, dout: a.dkvb, inp: ckv, weight: p + w.kvbProj,
-                            rows: n, inputs: k, outputs: shape.kvbWidth)
+                            rows: n, inputs: k, outputs: shape.kvbWidth, threads: threads)
             RMSNorm.backward(dinp: a.dkva, dweight: g + w.kvaNorm, dout: a.dckv, inp: kva, weight: p + w.kvaNorm,
                              rstd: ckvRstd, rows: n, channels: k, inputStride: shape.kvaWidth, threads: threads)
             Linear.backward(dinp: a.dLn, dweight: g + w.qProj, dout: a.dq, inp: ln1, weight: p + w.qProj, rows: n,
-                            inputs: d, outputs: shape.qWidth)
+                            inputs: d, outputs: shape.qWidth, threads: threads)
             Linear.backward(dinp: a.dLn, dweight: g + w.kvaProj, dout: a.dkva, inp: ln1, weight: p + w.kvaProj,
-                            rows: n, inputs: d, outputs: shape.kvaWidth, accumulateInput: true)
+                            rows: n, inputs: d, outputs: shape.kvaWidth, accumulateInput: true, threads: threads)
             RMSNorm.backward(dinp: a.dResidual, dweight: g + w.inputNorm, dout: a.dLn, inp: residual,
                              weight: p + w.inputNorm, rstd: ln1Rstd, rows: n, channels: d, inputStride: d,
                              threads: threads)

@@ -52,11 +52,11 @@ extension PLMTransformer {
             // Attention block: x + o_proj(attention(input_layernorm(x))).
             RMSNorm.forward(out: ln1, rstd: ln1Rstd, inp: residual, weight: p + w.inputNorm, rows: n, channels: d,
                             inputStride: d, eps: eps, threads: threads)
-            Linear.forward(out: q, inp: ln1, weight: p + w.qProj, rows: n, inputs: d, outputs: shape.qWidth)
-            Linear.forward(out: kva, inp: ln1, weight: p + w.kvaProj, rows: n, inputs: d, outputs: shape.kvaWidth)
+            Linear.forward(out: q, inp: ln1, weight: p + w.qProj, rows: n, inputs: d, outputs: shape.qWidth, threads: threads)
+            Linear.forward(out: kva, inp: ln1, weight: p + w.kvaProj, rows: n, inputs: d, outputs: shape.kvaWidth, threads: threads)
             RMSNorm.forward(out: ckv, rstd: ckvRstd, inp: kva, weight: p + w.kvaNorm, rows: n, channels: k,
                             inputStride: shape.kvaWidth, eps: eps, threads: threads)
-            Linear.forward(out: kvb, inp: ckv, weight: p + w.kvbProj, rows: n, inputs: k, outputs: shape.kvbWidth)
+            Linear.forward(out: kvb, inp: ckv, weight: p + w.kvbProj, rows: n, inputs: k, outputs: shape.kvbWidth, threads: threads)
             RoPE.forward(x: q + nope, cos: a.ropeCos, sin: a.ropeSin, rows: n, sequenceLength: t, heads: h,
                          ropeDim: r, rowStride: shape.qWidth, headStride: qk, threads: threads)
             RoPE.forward(x: kva + k, cos: a.ropeCos, sin: a.ropeSin, rows: n, sequenceLength: t, heads: 1,
@@ -67,16 +67,16 @@ extension PLMTransformer {
             }
             mid.update(from: residual, count: s.nc)
             Linear.forward(out: mid, inp: atty, weight: p + w.oProj, rows: n, inputs: shape.outWidth, outputs: d,
-                           accumulate: true)
+                           accumulate: true, threads: threads)
 
             // Feed-forward block: x + down_proj(relu(up_proj(post_attention_layernorm(x)))^2).
             RMSNorm.forward(out: ln2, rstd: ln2Rstd, inp: mid, weight: p + w.postNorm, rows: n, channels: d,
                             inputStride: d, eps: eps, threads: threads)
-            Linear.forward(out: ffnPre, inp: ln2, weight: p + w.upProj, rows: n, inputs: d, outputs: f)
+            Linear.forward(out: ffnPre, inp: ln2, weight: p + w.upProj, rows: n, inputs: d, outputs: f, threads: threads)
             SquaredReLU.forward(out: ffnAct, inp: ffnPre, count: s.nf, threads: threads)
             next.update(from: mid, count: s.nc)
             Linear.forward(out: next, inp: ffnAct, weight: p + w.downProj, rows: n, inputs: f, outputs: d,
-                           accumulate: true)
+                           accumulate: true, threads: threads)
         }
         RMSNorm.forward(out: a.lnf, rstd: a.lnfRstd, inp: a.residual + c.numHiddenLayers * s.nc,
                         weight: p + offsets.finalNorm, rows: n, channels: d, inputStride: d, eps: eps,
@@ -88,6 +88,7 @@ extension PLMTransformer {
     /// leaves d(loss)/d(lnf) in `dLn` and adds the head's share to the embedding gradient.
     func head(_ batch: TokenBatch, _ a: ActivationArena, gradientScale: Float?) -> Double {
         let n = batch.batchSize * batch.sequenceLength, d = config.hiddenSize, v = config.vocabSize
+        let threads = options.threads
         precondition(batch.targets.allSatisfy { $0 >= 0 && Int($0) < v }, "target token outside vocab")
         let table = UnsafePointer(parameters.baseAddress! + offsets.embedding)
         let dTable = gradients.baseAddress! + offsets.embedding
@@ -98,14 +99,14 @@ extension PLMTransformer {
                     for first in stride(from: 0, to: n, by: a.logitRows) {
                         let rows = min(a.logitRows, n - first)
                         Linear.forward(out: a.logits, inp: a.lnf + first * d, weight: table, rows: rows, inputs: d,
-                                       outputs: v)
+                                       outputs: v, threads: threads)
                         CrossEntropy.forward(logits: a.logits, losses: losses.baseAddress! + first,
                                              targets: targets.baseAddress! + first, weights: weights.map { $0 + first },
                                              rows: rows, vocab: v, gradientScale: gradientScale,
-                                             threads: options.threads)
+                                             threads: threads)
                         guard gradientScale != nil else { continue }
                         Linear.backward(dinp: a.dLn + first * d, dweight: dTable, dout: a.logits,
-                                        inp: a.lnf + first * d, weight: table, rows: rows, inputs: d, outputs: v)
+                                        inp: a.lnf + first * d, weight: table, rows: rows, inputs: d, outputs: v, threads: threads)
                     }
                 }
             }

@@ -21,8 +21,7 @@ public final class PLMTransformer: @unchecked Sendable {
     public var gradients: UnsafeMutableBufferPointer<Float> { gradientStorage }
 
     /// Builds the model with parameters drawn from N(0, 0.02^2) by a generator seeded with `seed`
-    /// (norm weights are 1). The same seed gives the same parameters on every machine. Sets the BLAS
-    /// thread count to `options.threads`.
+    /// (norm weights are 1). The same seed gives the same parameters on every machine.
     public init(config: PLMConfig, seed: UInt64, options: ModelOptions = .init()) {
         self.config = config
         self.layout = ParameterLayout(config: config)
@@ -40,7 +39,6 @@ public final class PLMTransformer: @unchecked Sendable {
                 for i in 0..<tensor.count { (slice + i).initialize(to: Float(0.02 * generator.next())) }
             }
         }
-        BLAS.setThreads(options.threads)
     }
 
     deinit {
@@ -75,7 +73,7 @@ public final class PLMTransformer: @unchecked Sendable {
         return [Float](unsafeUninitializedCapacity: n * v) { buffer, initialized in
             Linear.forward(out: buffer.baseAddress!, inp: arena.lnf,
                            weight: parameterStorage.baseAddress! + offsets.embedding, rows: n,
-                           inputs: config.hiddenSize, outputs: v)
+                           inputs: config.hiddenSize, outputs: v, threads: options.threads)
             initialized = n * v
         }
     }

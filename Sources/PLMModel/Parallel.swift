@@ -4,9 +4,9 @@ import Foundation
 /// contiguous chunks, each run on its own worker by `DispatchQueue.concurrentPerform`. The cut depends
 /// only on (count, threads), so per-chunk partial sums reduced in chunk order are deterministic for a
 /// given thread count.
-enum Parallel {
+package enum Parallel {
     /// The chunks `forEachChunk` uses for `count` items.
-    static func chunks(_ count: Int, threads: Int, minimumChunk: Int = 1) -> [Range<Int>] {
+    package static func chunks(_ count: Int, threads: Int, minimumChunk: Int = 1) -> [Range<Int>] {
         guard count > 0 else { return [] }
         let pieces = max(1, min(threads, count / max(1, minimumChunk)))
         return (0..<pieces).map { piece in (count * piece / pieces)..<(count * (piece + 1) / pieces) }
@@ -14,7 +14,7 @@ enum Parallel {
 
     /// Runs `body` on each chunk of 0..<count, concurrently when there is more than one.
     /// `body` receives the chunk number and its range; chunks never overlap.
-    static func forEachChunk(_ count: Int, threads: Int, minimumChunk: Int = 1,
+    package static func forEachChunk(_ count: Int, threads: Int, minimumChunk: Int = 1,
                              _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
         let ranges = chunks(count, threads: threads, minimumChunk: minimumChunk)
         if ranges.count <= 1 {

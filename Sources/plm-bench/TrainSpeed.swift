@@ -19,10 +19,9 @@ struct TrainSpeed: ParsableCommand {
     var models = "tiny,small"
 
     func run() throws {
-        BLAS.setThreads(threads)
         print("BLAS kernel: \(BLAS.coreName); threads: \(threads); \(BLAS.configuration)")
         if let warning = BLAS.kernelWarning { print("warning: \(warning)") }
-        let peak = TrainSpeedMeasure.sgemmPeak(size: 2048)
+        let peak = SgemmPeak.measure(n: 2048, threads: threads)
         print(String(format: "sgemm peak (2048^3, best of 3): %.1f GFLOP/s", peak))
         for name in models.split(separator: ",") {
             let (config, batch, sequence) = name == "small" ? (PLMConfig.plmSmall, 4, 256) : (PLMConfig.plmTiny, 8, 256)

@@ -12,21 +12,6 @@ enum TrainSpeedMeasure {
     }
 
     /// GFLOP/s of the best of three n x n x n sgemm calls.
-    static func sgemmPeak(size n: Int) -> Double {
-        var a = [Float](repeating: 0, count: n * n), b = a, c = a
-        for i in 0..<(n * n) {
-            a[i] = Float(i % 7) * 0.01
-            b[i] = Float(i % 5) * 0.01
-        }
-        var best = Double.infinity
-        for _ in 0..<3 {
-            let start = DispatchTime.now().uptimeNanoseconds
-            BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return 2 * Double(n * n * n) / best / 1e9
-    }
-
     /// Training FLOPs per token: 6 per matrix parameter (the embedding counts once, as the output head;
     /// its lookup costs nothing) plus attention's two T x T products per head, forward and backward.
     static func flopsPerToken(_ c: PLMConfig, sequenceLength t: Int) -> Double {

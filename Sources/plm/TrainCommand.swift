@@ -120,10 +120,9 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        BLAS.setThreads(threadCount)
-        Console.say("BLAS: OpenBLAS kernel \(BLAS.coreName), \(BLAS.threads) threads")
+        Console.say("BLAS: OpenBLAS kernel \(BLAS.coreName), \(threadCount) threads")
         if let warning = BLAS.kernelWarning { Console.say("warning: \(warning)") }
-        let peak = SgemmPeak.measure()
+        let peak = SgemmPeak.measure(threads: threadCount)
         Console.say("sgemm peak (1024^3, this run): \(String(format: "%.1f", peak)) GFLOP/s")
         if let pipeline { try runPhase(pipeline: pipeline, threads: threadCount, peak: peak) } else {
             try runSingle(threads: threadCount, peak: peak)
@@ -136,7 +135,6 @@ struct TrainCommand: ParsableCommand {
             ?? TrainVocabulary.size(tokenizerJSON: TrainVocabulary.tokenizerPath(root: pipeline.output))
         let plan = try TrainRunner.plan(pipeline: pipeline, phase: phase!, tokenizerVocabSize: tokenizerVocabulary,
                                         preset: { try? PLMConfig.preset(named: $0) }, threads: self.threads)
-        BLAS.setThreads(plan.threads)
         let source = try TrainData.source(folder: plan.trainData, seed: plan.model.seed)
         let validation = try TrainData.validationBatches(folder: plan.validationData, count: plan.model.validationBatches,
                                                          batchSize: plan.model.microBatchSize,

@@ -53,7 +53,6 @@ struct TrainParityCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(threads)
         if let initConfig, let save {
             let config = try HFConfigFile.readModelConfig(path: initConfig)
             try FileManager.default.createDirectory(atPath: save, withIntermediateDirectories: true)

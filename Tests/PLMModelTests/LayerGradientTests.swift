@@ -12,12 +12,12 @@ import Testing
         let r = GradientCheck.randomValues(n * oc, seed: 3)
         let out = TestBuffer(zeros: n * oc)
         func f() -> Double {
-            Linear.forward(out: out.p, inp: inp.p, weight: weight.p, rows: n, inputs: c, outputs: oc)
+            Linear.forward(out: out.p, inp: inp.p, weight: weight.p, rows: n, inputs: c, outputs: oc, threads: 1)
             return GradientCheck.project(out.p, r)
         }
         let dinp = TestBuffer(zeros: n * c), dweight = TestBuffer(zeros: oc * c)
         Linear.backward(dinp: dinp.p, dweight: dweight.p, dout: r, inp: inp.p, weight: weight.p, rows: n, inputs: c,
-                        outputs: oc)
+                        outputs: oc, threads: 1)
         let numericInput = GradientCheck.numeric(inp.p, indices: Array(0..<(n * c)), step: 1e-2, f)
         let numericWeight = GradientCheck.numeric(weight.p, indices: Array(0..<(oc * c)), step: 1e-2, f)
         #expect(GradientCheck.relativeError(numeric: numericInput, analytic: dinp.doubles) < 1e-3)
@@ -53,7 +53,7 @@ import Testing
         // 2 sequences of 3 positions, 2 heads of [nope 1; rope 4] in rows of 11 floats.
         let t = 3, n = 6, heads = 2, ropeDim = 4, headStride = 5, rowStride = 11, theta = 10.0
         var cos = [Float](repeating: 0, count: t * ropeDim / 2), sin = cos
-        RoPE.tables(cos: &cos, sin: &sin, sequenceLength: t, ropeDim: ropeDim, theta: theta)
+        RoPE.tables(cos: &cos, sin: &sin, positions: 0..<t, ropeDim: ropeDim, theta: theta)
         // Position 2, pair 1 turns by 2 * theta^(-2/4).
         #expect(abs(cos[2 * 2 + 1] - Float(Foundation.cos(2 * Foundation.pow(theta, -0.5)))) < 1e-6)
         let x = TestBuffer(GradientCheck.randomValues(n * rowStride, seed: 7))

@@ -2,11 +2,11 @@ import Foundation
 
 /// Softmax cross-entropy over the vocabulary with a per-position weight (the loss mask: 1 counts,
 /// 0 ignores), fused with its backward: the logits are replaced by d(loss)/d(logits) in place.
-enum CrossEntropy {
+package enum CrossEntropy {
     /// For each row n: losses[n] = weight[n] * (logsumexp(logits[n]) - logits[n][target[n]]) (0 when the
     /// weight is 0). When `gradientScale` is non-nil, logits[n] becomes
     /// gradientScale * weight[n] * (softmax(logits[n]) - onehot(target[n])).
-    static func forward(logits: UnsafeMutablePointer<Float>, losses: UnsafeMutablePointer<Double>,
+    package static func forward(logits: UnsafeMutablePointer<Float>, losses: UnsafeMutablePointer<Double>,
                         targets: UnsafePointer<Int32>, weights: UnsafePointer<Float>?, rows n: Int, vocab v: Int,
                         gradientScale: Float?, threads: Int) {
         Parallel.forEachChunk(n, threads: threads, minimumChunk: 4) { _, range in

@@ -1,8 +1,8 @@
 /// Token embedding lookup. The same table (V, C) is the output head (tied embeddings), so its
 /// gradient collects both uses: this layer's scatter-add and the head's dlogits^T * lnf.
-enum Embedding {
+package enum Embedding {
     /// out (N, C) = table[tokens[n]] for each row n.
-    static func forward(out: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>, table: UnsafePointer<Float>,
+    package static func forward(out: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>, table: UnsafePointer<Float>,
                         rows n: Int, channels c: Int, threads: Int) {
         Parallel.forEachChunk(n, threads: threads, minimumChunk: 64) { _, range in
             for row in range {

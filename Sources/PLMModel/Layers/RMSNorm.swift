@@ -1,9 +1,9 @@
 /// RMSNorm in fp32: out = inp * rstd * weight, rstd = 1 / sqrt(mean(inp^2) + eps), no bias.
 /// The input may be a column slice of a wider matrix (`inputStride` floats between rows): the
 /// kv_a_layernorm normalises the c_kv part of kv_a_proj's output in place of a copy.
-enum RMSNorm {
+package enum RMSNorm {
     /// out (N, C), rstd (N) = norm of inp (N, C; rows `inputStride` apart).
-    static func forward(out: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+    package static func forward(out: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                         weight: UnsafePointer<Float>, rows n: Int, channels c: Int, inputStride: Int, eps: Float,
                         threads: Int) {
         Parallel.forEachChunk(n, threads: threads, minimumChunk: 16) { _, range in

@@ -2,24 +2,25 @@ import Foundation
 
 /// Rotary position embedding on interleaved pairs (2i, 2i+1): pair i at position t turns by angle
 /// t * theta^(-2i / R). Applied in place to every head's rope slice of a row (q_pe) or to the one
-/// shared slice (k_pe). The position is the index within the sequence (row mod T).
-enum RoPE {
-    /// cos and sin tables, each (T, R/2), computed in Double then rounded.
-    static func tables(cos: UnsafeMutablePointer<Float>, sin: UnsafeMutablePointer<Float>, sequenceLength t: Int,
-                       ropeDim r: Int, theta: Double) {
+/// shared slice (k_pe). Row n uses table row n mod T: the tables hold the T positions of one sequence,
+/// 0..<T when training, the positions after the cached ones when the engine extends a sequence.
+package enum RoPE {
+    /// cos and sin tables, each (T, R/2) for T = positions.count, computed in Double then rounded.
+    package static func tables(cos: UnsafeMutablePointer<Float>, sin: UnsafeMutablePointer<Float>, positions: Range<Int>,
+                               ropeDim r: Int, theta: Double) {
         let pairs = r / 2
-        for position in 0..<t {
+        for (row, position) in positions.enumerated() {
             for i in 0..<pairs {
                 let angle = Double(position) * pow(theta, -Double(2 * i) / Double(r))
-                cos[position * pairs + i] = Float(Foundation.cos(angle))
-                sin[position * pairs + i] = Float(Foundation.sin(angle))
+                cos[row * pairs + i] = Float(Foundation.cos(angle))
+                sin[row * pairs + i] = Float(Foundation.sin(angle))
             }
         }
     }
 
     /// Rotates x in place. x points at the first rope element of row 0 / head 0; rows are `rowStride`
     /// apart, heads `headStride` apart within a row.
-    static func forward(x: UnsafeMutablePointer<Float>, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>,
+    package static func forward(x: UnsafeMutablePointer<Float>, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>,
                         rows n: Int, sequenceLength t: Int, heads: Int, ropeDim r: Int, rowStride: Int,
                         headStride: Int, threads: Int) {
         rotate(x: x, cos: cos, sin: sin, rows: n, sequenceLength: t, heads: heads, ropeDim: r, rowStride: rowStride,

@@ -1,7 +1,7 @@
 /// The feed-forward activation of PLM (`hidden_act: relu2`): out = relu(inp)^2, elementwise.
-enum SquaredReLU {
+package enum SquaredReLU {
     /// out (N, F) = max(inp, 0)^2.
-    static func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int, threads: Int) {
+    package static func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int, threads: Int) {
         Parallel.forEachChunk(count, threads: threads, minimumChunk: 1 << 14) { _, range in
             for i in range {
                 let r = max(inp[i], 0)

@@ -2,10 +2,10 @@ import Foundation
 
 /// Small SIMD kernels shared by the elementwise layers: reductions written with eight independent
 /// lanes (a plain Float loop cannot be vectorised by the compiler without reordering the sum).
-enum VectorKernels {
+package enum VectorKernels {
     /// sum a[i] * b[i] over i < count.
     @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+    package static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
         var lanes = SIMD8<Float>()
         var i = 0
         let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
@@ -21,7 +21,7 @@ enum VectorKernels {
 
     /// The largest of x[0..<count] (count > 0).
     @inline(__always)
-    static func maximum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
+    package static func maximum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
         var lanes = SIMD8<Float>(repeating: -.infinity)
         var i = 0
         let raw = UnsafeRawPointer(x)
@@ -36,7 +36,7 @@ enum VectorKernels {
 
     /// x[i] = exp(x[i] - shift) for i < count; returns their sum.
     @inline(__always)
-    static func expShifted(_ x: UnsafeMutablePointer<Float>, _ count: Int, shift: Float) -> Float {
+    package static func expShifted(_ x: UnsafeMutablePointer<Float>, _ count: Int, shift: Float) -> Float {
         var sum: Float = 0
         for i in 0..<count {
             let e = exp(x[i] - shift)
@@ -48,7 +48,7 @@ enum VectorKernels {
 
     /// x[i] *= factor for i < count.
     @inline(__always)
-    static func scale(_ x: UnsafeMutablePointer<Float>, _ count: Int, by factor: Float) {
+    package static func scale(_ x: UnsafeMutablePointer<Float>, _ count: Int, by factor: Float) {
         for i in 0..<count { x[i] *= factor }
     }
 }
