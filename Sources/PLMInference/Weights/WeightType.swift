@@ -50,3 +50,11 @@ public enum Q8_0 {
     public static let blockValues = 32
     public static let blockBytes = 34
 }
+
+extension WeightType {
+    /// The type a matrix with rows of `columns` values is stored in when `self` is asked for: q8_0 needs
+    /// whole blocks of 32, so a matrix whose rows are not falls back to f16 (as llama.cpp's quantizer does).
+    public func forMatrix(columns: Int) -> WeightType {
+        self == .q8_0 && columns % Q8_0.blockValues != 0 ? .f16 : self
+    }
+}

@@ -1,0 +1,172 @@
+import PLMModel
+
+/// Runs a PLM for inference: a prompt's tokens in one batched pass (prefill), then one token at a time
+/// (decode), each call extending a `KVCache`. The layers are the trainer's own code (RMSNorm, RoPE,
+/// squared ReLU, Linear for f32 prompts, and for the expanded cache the trainer's attention), so the
+/// engine's logits equal the trainer's forward pass on the same tokens.
+///
+/// Not thread-safe: one call at a time per engine (it owns one scratch arena); run two engines for two
+/// conversations at once. `@unchecked Sendable` so an engine can move to the thread that uses it.
+public final class PLMEngine: @unchecked Sendable {
+    public let config: PLMConfig
+    public let weights: EngineWeights
+    /// Workers for every product and elementwise loop.
+    public let threads: Int
+    private let ropeCos: [Float], ropeSin: [Float]      // (maxPositions, R/2)
+    private var scratch: EngineScratch?
+
+    public init(weights: EngineWeights, threads: Int) {
+        config = weights.config
+        self.weights = weights
+        self.threads = max(1, threads)
+        let pairs = config.qkRopeHeadDim / 2, positions = config.maxPositionEmbeddings
+        var cos = [Float](repeating: 0, count: positions * pairs), sin = cos
+        RoPE.tables(cos: &cos, sin: &sin, positions: 0..<positions, ropeDim: config.qkRopeHeadDim,
+                    theta: config.ropeTheta)
+        ropeCos = cos
+        ropeSin = sin
+    }
+
+    /// A cache for this model; `latent` unless testing the expanded form.
+    public func makeCache(_ kind: KVCache.Kind = .latent, capacity: Int = 256) -> KVCache {
+        KVCache(kind: kind, config: config, capacity: capacity)
+    }
+
+    /// Which positions' logits a call returns.
+    public enum Output: Sendable {
+        case lastLogits         // (V) of the last new token: what decoding needs
+        case allLogits          // (T, V) of every new token: evaluation and tests
+        case none               // only fill the cache
+    }
+
+    /// Runs `tokens` after what `cache` holds, adds them to it, and returns the requested logits.
+    @discardableResult
+    public func forward(_ tokens: [Int32], cache: KVCache, output: Output = .lastLogits) throws -> [Float] {
+        let c = config, t = tokens.count, p = cache.count
+        guard t > 0 else { throw EngineError.emptyInput }
+        guard p + t <= c.maxPositionEmbeddings else {
+            throw EngineError.contextFull(needed: p + t, limit: c.maxPositionEmbeddings)
+        }
+        if let bad = tokens.first(where: { $0 < 0 || Int($0) >= c.vocabSize }) {
+            throw EngineError.tokenOutsideVocabulary(token: bad, vocabSize: c.vocabSize)
+        }
+        cache.reserve(p + t)
+        let s = workspace(rows: t, keys: cache.capacity, expanded: cache.kind == .expanded)
+        let x = s[.residual], d = c.hiddenSize
+        for (i, token) in tokens.enumerated() {
+            weights.embedding.decodeRows(Int(token)..<(Int(token) + 1), into: x + i * d)
+        }
+        for l in 0..<c.numHiddenLayers { layer(l, rows: t, position: p, cache: cache, scratch: s) }
+        cache.advance(by: t)
+        switch output {
+        case .none: return []
+        case .lastLogits: return logits(hidden: x + (t - 1) * d, rows: 1, scratch: s)
+        case .allLogits: return logits(hidden: x, rows: t, scratch: s)
+        }
+    }
+
+    /// Final norm and the tied head over `rows` rows of the residual stream.
+    private func logits(hidden: UnsafeMutablePointer<Float>, rows: Int, scratch s: EngineScratch) -> [Float] {
+        let d = config.hiddenSize, v = config.vocabSize
+        weights.finalNorm.withUnsafeBufferPointer { norm in
+            RMSNorm.forward(out: s[.normed], rstd: s[.rstd], inp: hidden, weight: norm.baseAddress!, rows: rows,
+                            channels: d, inputStride: d, eps: Float(config.rmsNormEps), threads: threads)
+        }
+        return [Float](unsafeUninitializedCapacity: rows * v) { buffer, initialized in
+            EngineLinear.forward(out: buffer.baseAddress!, inp: s[.normed], weight: weights.embedding, rows: rows,
+                                 accumulate: false, scratch: s[.product], threads: threads)
+            initialized = rows * v
+        }
+    }
+
+    /// One decoder layer over T new rows at positions p..<p+T.
+    private func layer(_ l: Int, rows t: Int, position p: Int, cache: KVCache, scratch s: EngineScratch) {
+        let c = config, w = weights.layers[l], eps = Float(c.rmsNormEps), d = c.hiddenSize
+        let h = c.numAttentionHeads, k = c.kvLoraRank, r = c.qkRopeHeadDim, a = k + r
+        let x = s[.residual], normed = s[.normed], q = s[.q], kva = s[.kva], ckv = s[.ckv]
+        func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: WeightMatrix,
+                    accumulate: Bool = false) {
+            EngineLinear.forward(out: out, inp: inp, weight: weight, rows: t, accumulate: accumulate,
+                                 scratch: s[.product], threads: threads)
+        }
+        func norm(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: [Float], channels: Int,
+                  stride: Int) {
+            weight.withUnsafeBufferPointer { weight in
+                RMSNorm.forward(out: out, rstd: s[.rstd], inp: inp, weight: weight.baseAddress!, rows: t,
+                                channels: channels, inputStride: stride, eps: eps, threads: threads)
+            }
+        }
+
+        // Attention block: x + o_proj(attention(input_layernorm(x))).
+        norm(normed, x, w.inputNorm, channels: d, stride: d)
+        linear(q, normed, w.qProj)
+        linear(kva, normed, w.kvaProj)
+        norm(ckv, kva, w.kvaNorm, channels: k, stride: a)
+        ropeCos.withUnsafeBufferPointer { cos in
+            ropeSin.withUnsafeBufferPointer { sin in
+                let tableCos = cos.baseAddress! + p * r / 2, tableSin = sin.baseAddress! + p * r / 2
+                RoPE.forward(x: q + c.qkNopeHeadDim, cos: tableCos, sin: tableSin, rows: t, sequenceLength: t,
+                             heads: h, ropeDim: r, rowStride: h * c.qkHeadDim, headStride: c.qkHeadDim,
+                             threads: threads)
+                RoPE.forward(x: kva + k, cos: tableCos, sin: tableSin, rows: t, sequenceLength: t, heads: 1,
+                             ropeDim: r, rowStride: a, headStride: 0, threads: threads)
+            }
+        }
+        // The new tokens' cache rows: [c_kv normalised; k_pe roped].
+        let latentRows = cache.rows(layer: l, plane: 0)
+        for i in 0..<t {
+            let row = latentRows + (p + i) * a
+            row.update(from: ckv + i * k, count: k)
+            (row + k).update(from: kva + i * a + k, count: r)
+        }
+        switch cache.kind {
+        case .latent:
+            var kvbFloats: UnsafePointer<Float>?
+            if t > 1 {
+                if w.kvbProj.type == .f32 {
+                    kvbFloats = w.kvbProj.data.assumingMemoryBound(to: Float.self)
+                } else {
+                    EngineMatVec.decodeRows(w.kvbProj, 0..<w.kvbProj.rows, into: s[.kvbDecoded], threads: threads)
+                    kvbFloats = UnsafePointer(s[.kvbDecoded])
+                }
+            }
+            LatentAttention.forward(out: s[.attention], q: q, rows: t, cache: latentRows, keys: p + t,
+                                    kvb: w.kvbProj, kvbFloats: kvbFloats, shape: latentShape, scratch: s,
+                                    threads: threads)
+        case .expanded:
+            let expandedRows = cache.rows(layer: l, plane: 1), kvWidth = w.kvbProj.rows
+            linear(expandedRows + p * kvWidth, ckv, w.kvbProj)
+            let shape = Attention.Shape(batch: 1, sequence: t, keys: p + t, heads: h, nope: c.qkNopeHeadDim, rope: r,
+                                        value: c.vHeadDim, kvLora: k)
+            let starts = [Int32](repeating: 0, count: t)
+            Attention.forward(out: s[.attention], probs: s[.probs], q: q, kva: latentRows, kvb: expandedRows,
+                              rowStart: starts, shape: shape, threads: threads)
+        }
+        linear(x, s[.attention], w.oProj, accumulate: true)
+
+        // Feed-forward block: x + down_proj(relu(up_proj(post_attention_layernorm(x)))^2).
+        norm(normed, x, w.postNorm, channels: d, stride: d)
+        linear(s[.ffn], normed, w.upProj)
+        SquaredReLU.forward(out: s[.ffn], inp: s[.ffn], count: t * c.intermediateSize, threads: threads)
+        linear(x, s[.ffn], w.downProj, accumulate: true)
+    }
+
+    private var latentShape: LatentAttention.Shape {
+        LatentAttention.Shape(heads: config.numAttentionHeads, nope: config.qkNopeHeadDim, rope: config.qkRopeHeadDim,
+                              value: config.vHeadDim, kvLora: config.kvLoraRank)
+    }
+
+    /// Scratch for `rows` new tokens against `keys` cache rows, reused while it is large enough.
+    private func workspace(rows: Int, keys: Int, expanded: Bool) -> EngineScratch {
+        if let scratch, scratch.rows >= rows, scratch.keys >= keys, scratch.hasExpanded == expanded {
+            return scratch
+        }
+        scratch = nil
+        let fresh = EngineScratch(config: config, weights: weights, rows: rows, keys: keys, expanded: expanded)
+        scratch = fresh
+        return fresh
+    }
+
+    /// Bytes of the scratch arena now.
+    public var scratchBytes: Int { scratch?.bytes ?? 0 }
+}
