@@ -1,0 +1,94 @@
+import Foundation
+import PLMModel
+import Shards
+import Tokenization
+
+/// What `plm eval` measures on a folder of packed shards (a phase's val split).
+public struct EvaluationResult: Codable, Sendable, Equatable {
+    public var data: String
+    public var samples: Int
+    /// Targets counted in the loss (all of them, or those under the loss mask).
+    public var tokens: Int
+    /// UTF-8 bytes those targets decode to; special tokens (`<|endoftext|>`, ...) count 0 bytes. Nil
+    /// without a tokenizer.
+    public var bytes: Int?
+    /// Mean negative log-likelihood per counted target, in nats.
+    public var loss: Double
+    public var perplexity: Double
+    public var bitsPerToken: Double
+    /// Total loss in bits over total bytes: comparable across tokenizers. Nil without a tokenizer.
+    public var bitsPerByte: Double?
+    public var seconds: Double
+    public var tokensPerSecond: Double
+
+    enum CodingKeys: String, CodingKey {
+        case data, samples, tokens, bytes, loss, perplexity, seconds
+        case bitsPerToken = "bits_per_token", bitsPerByte = "bits_per_byte", tokensPerSecond = "tokens_per_second"
+    }
+}
+
+/// Loss, perplexity and bits per byte of a model on packed MDS shards. Each sample of seq_len + 1 tokens
+/// is one sequence, as the trainer reads it: inputs are its first T tokens, targets the next T, counted
+/// where the sample's `loss_mask` (if any) marks the target; attention runs across packed documents as
+/// in training. Samples are taken in folder order, so the same data gives the same figure.
+public enum Evaluator {
+    public static func evaluate(engine: PLMEngine, data directory: String, tokenizer: BPETokenizer?,
+                                maxSamples: Int? = nil) throws -> EvaluationResult {
+        let reader = try ShardReader(directory: directory)
+        let count = min(reader.sampleCount, maxSamples ?? .max)
+        guard count > 0 else {
+            throw ModelLoadError(path: directory, message: "holds no samples to evaluate")
+        }
+        let byteLengths = tokenizer.map(tokenByteLengths)
+        let context = engine.config.maxPositionEmbeddings, vocabulary = engine.config.vocabSize
+        let cache = engine.makeCache(capacity: min(context, 1024))
+        var lossSum = 0.0, counted = 0, bytes = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for index in 0..<count {
+            let sample = try reader.sample(at: index)
+            let t = min(sample.tokens.count - 1, context)
+            guard t >= 1 else { continue }
+            if let bad = sample.tokens[0...t].first(where: { $0 < 0 || Int($0) >= vocabulary }) {
+                throw ModelLoadError(path: directory, message: "sample \(index) holds token \(bad), outside the "
+                    + "model's vocabulary of \(vocabulary): the shards were packed with another tokenizer")
+            }
+            cache.truncate(to: 0)
+            var logits = try engine.forward(Array(sample.tokens[0..<t]), cache: cache, output: .allLogits)
+            logits.withUnsafeMutableBufferPointer { rows in
+                for i in 0..<t where sample.lossMask.map({ $0[i + 1] != 0 }) ?? true {
+                    let target = sample.tokens[i + 1]
+                    lossSum += negativeLogLikelihood(rows.baseAddress! + i * vocabulary, vocabulary, Int(target))
+                    counted += 1
+                    if let byteLengths { bytes += byteLengths[Int(target)] }
+                }
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let loss = counted > 0 ? lossSum / Double(counted) : .nan
+        let bitsPerByte = byteLengths != nil && bytes > 0 ? lossSum / log(2) / Double(bytes) : nil
+        return EvaluationResult(data: directory, samples: count, tokens: counted, bytes: byteLengths == nil ? nil : bytes,
+                                loss: loss, perplexity: exp(loss), bitsPerToken: loss / log(2),
+                                bitsPerByte: bitsPerByte, seconds: seconds,
+                                tokensPerSecond: Double(counted) / max(seconds, 1e-9))
+    }
+
+    /// logsumexp(row) - row[target], in Double; the row is overwritten.
+    static func negativeLogLikelihood(_ row: UnsafeMutablePointer<Float>, _ count: Int, _ target: Int) -> Double {
+        let targetLogit = Double(row[target])
+        let m = VectorKernels.maximum(row, count)
+        let sum = VectorKernels.expShifted(row, count, shift: m)
+        return Double(m) + log(Double(sum)) - targetLogit
+    }
+
+    /// UTF-8 bytes each id stands for; added special tokens mark structure, not text, and count 0.
+    static func tokenByteLengths(_ tokenizer: BPETokenizer) -> [Int] {
+        let special = Set(tokenizer.model.addedTokens.filter(\.special).map(\.id))
+        var bytes: [UInt8] = []
+        return (0..<tokenizer.vocabularySize).map { id in
+            guard !special.contains(id) else { return 0 }
+            bytes.removeAll(keepingCapacity: true)
+            tokenizer.appendBytes(of: Int32(id), to: &bytes)
+            return bytes.count
+        }
+    }
+}
