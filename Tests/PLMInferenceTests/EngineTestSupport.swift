@@ -12,15 +12,7 @@ enum EngineTestSupport {
 
     static func model(_ config: PLMConfig = config, seed: UInt64 = 7, threads: Int = 2) -> PLMTransformer {
         let model = PLMTransformer(config: config, seed: seed, options: ModelOptions(threads: threads))
-        var state = seed &+ 0x9E37_79B9_7F4A_7C15
-        for tensor in model.layout.tensors {
-            let scale: Float = tensor.kind == .embedding ? 1 : 1 / Float(tensor.shape.last!).squareRoot()
-            for i in tensor.offset..<(tensor.offset + tensor.count) {
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                let uniform = Float(state >> 40) / Float(1 << 24) * 2 - 1
-                model.parameters[i] = tensor.isNorm ? 1 + 0.2 * uniform : 1.7 * scale * uniform
-            }
-        }
+        SeededWeights(config: config, seed: seed).fill(model)
         return model
     }
 
