@@ -30,14 +30,40 @@ import PLMModel
         #expect(cache.count == tokens.count)
     }
 
-    @Test func latentAndExpandedCachesAgreeInChunks() throws {
+    /// Chunks after a cache of other lengths; prompt rows attend in latent space, or expanded from it.
+    @Test(arguments: [PLMEngine.PromptAttention.cheapest, .latent, .expanded])
+    func latentAndExpandedCachesAgreeInChunks(promptAttention: PLMEngine.PromptAttention) throws {
         let engine = PLMEngine(weights: EngineWeights(model: model, type: .f32), threads: 1)
+        engine.promptAttention = promptAttention
         let latent = engine.makeCache(.latent), expanded = engine.makeCache(.expanded)
-        for chunk in [0..<5, 5..<6, 6..<19, 19..<40] {
+        for chunk in [0..<5, 5..<6, 6..<19, 19..<22, 22..<40] {
             let a = try engine.forward(Array(tokens[chunk]), cache: latent, output: .allLogits)
             let b = try engine.forward(Array(tokens[chunk]), cache: expanded, output: .allLogits)
             #expect(EngineTestSupport.relativeDifference(a[...], b[...]) < 1e-5)
         }
+    }
+
+    /// A fresh prompt is cheaper expanded, a few rows after a long cache cheaper in latent space.
+    @Test func promptAttentionChoice() {
+        let c = model.config
+        let shape = LatentAttention.Shape(heads: c.numAttentionHeads, nope: c.qkNopeHeadDim, rope: c.qkRopeHeadDim,
+                                          value: c.vHeadDim, kvLora: c.kvLoraRank)
+        #expect(LatentAttention.expandingIsCheaper(rows: 13, keys: 19, shape: shape))
+        #expect(!LatentAttention.expandingIsCheaper(rows: 3, keys: 22, shape: shape))
+        #expect(!LatentAttention.expandingIsCheaper(rows: 1, keys: 1, shape: shape))
+    }
+
+    /// Prompts longer than a chunk run chunk by chunk and still equal the trainer.
+    @Test func longPromptsRunInChunks() throws {
+        var config = EngineTestSupport.config
+        config.maxPositionEmbeddings = PLMEngine.chunkRows + 40
+        let model = EngineTestSupport.model(config)
+        let tokens = EngineTestSupport.tokens(PLMEngine.chunkRows + 30)
+        let expected = EngineTestSupport.trainerLogits(model, tokens)
+        let engine = PLMEngine(weights: EngineWeights(model: model, type: .f32), threads: 2)
+        let logits = try engine.forward(tokens, cache: engine.makeCache(), output: .allLogits)
+        #expect(logits.count == expected.count)
+        #expect(EngineTestSupport.relativeDifference(logits[...], expected[...]) < 1e-4)
     }
 
     /// The latent cache holds K + R floats per token and layer, the expanded one adds H * (nope + v).

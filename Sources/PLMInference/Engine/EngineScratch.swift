@@ -20,6 +20,7 @@ final class EngineScratch {
         case scores         // (H, P, keys) attention scores, then probabilities
         case outputLatent   // (H, P, K) probabilities * c_kv
         case probs          // (H, T, keys) the expanded path's probabilities
+        case expandedKeys   // (keys, KV) a prompt's keys and values expanded from the latent cache
     }
 
     let rows: Int, keys: Int, blockRows: Int
@@ -43,7 +44,8 @@ final class EngineScratch {
             (.attention, t * h * c.vHeadDim), (.ffn, t * c.intermediateSize), (.product, product),
             (.kvbDecoded, t > 1 && layer.kvbProj.type != .f32 ? kvWidth * k : 0),
             (.queryLatent, expanded ? 0 : h * blockRows * a), (.scores, expanded ? 0 : h * blockRows * keys),
-            (.outputLatent, expanded ? 0 : h * blockRows * k), (.probs, expanded ? h * t * keys : 0),
+            (.outputLatent, expanded ? 0 : h * blockRows * k), (.probs, expanded || t > 1 ? h * t * keys : 0),
+            (.expandedKeys, !expanded && t > 1 ? keys * kvWidth : 0),
         ])
     }
 

@@ -17,6 +17,18 @@ enum LatentAttention {
         var scale: Float { 1 / Float(nope + rope).squareRoot() }
     }
 
+    /// Whether T new rows against `keys` cached rows cost fewer multiply-adds by expanding every cached
+    /// row's keys and values (keys x K x H*(nope+v)) and attending with nope+rope and v per query and key,
+    /// than by attending in latent space (K+R for the score, K for the weighted sum). The products that
+    /// move queries in and out of latent space cost about what expanding the new rows would, so they
+    /// cancel out. A fresh prompt is always cheaper expanded; one new token never is.
+    static func expandingIsCheaper(rows t: Int, keys: Int, shape s: Shape) -> Bool {
+        let expand = keys * s.kvLora * s.heads * s.kvbHeadRows
+        let expandedAttention = s.heads * t * keys * (s.nope + s.rope + s.value)
+        let latentAttention = s.heads * t * keys * (2 * s.kvLora + s.rope)
+        return t > 1 && expand + expandedAttention < latentAttention + t * s.kvLora * s.heads * s.kvbHeadRows
+    }
+
     /// out (T, H*v) for the T query rows in q (T, H*(nope+rope)), the newest T of `keys` cached rows
     /// (the cache already holds them). `kvbFloats` is kv_b_proj as floats (required when T > 1).
     static func forward(out: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>, rows t: Int,

@@ -12,6 +12,13 @@ public final class PLMEngine: @unchecked Sendable {
     public let weights: EngineWeights
     /// Workers for every product and elementwise loop.
     public let threads: Int
+    /// How prompt rows attend over a latent cache (decoding one token always stays in latent space).
+    public enum PromptAttention: Sendable {
+        case cheapest       // whichever costs fewer operations (`LatentAttention.expandingIsCheaper`)
+        case latent
+        case expanded
+    }
+    public var promptAttention = PromptAttention.cheapest
     private let ropeCos: [Float], ropeSin: [Float]      // (maxPositions, R/2)
     private var scratch: EngineScratch?
 
@@ -39,30 +46,40 @@ public final class PLMEngine: @unchecked Sendable {
         case none               // only fill the cache
     }
 
+    /// Prompt rows run through the layers at a time: bounds the scratch (activations and attention
+    /// probabilities of a chunk) however long the prompt is.
+    public static let chunkRows = 512
+
     /// Runs `tokens` after what `cache` holds, adds them to it, and returns the requested logits.
     @discardableResult
     public func forward(_ tokens: [Int32], cache: KVCache, output: Output = .lastLogits) throws -> [Float] {
-        let c = config, t = tokens.count, p = cache.count
-        guard t > 0 else { throw EngineError.emptyInput }
-        guard p + t <= c.maxPositionEmbeddings else {
-            throw EngineError.contextFull(needed: p + t, limit: c.maxPositionEmbeddings)
+        let c = config, p = cache.count
+        guard !tokens.isEmpty else { throw EngineError.emptyInput }
+        guard p + tokens.count <= c.maxPositionEmbeddings else {
+            throw EngineError.contextFull(needed: p + tokens.count, limit: c.maxPositionEmbeddings)
         }
         if let bad = tokens.first(where: { $0 < 0 || Int($0) >= c.vocabSize }) {
             throw EngineError.tokenOutsideVocabulary(token: bad, vocabSize: c.vocabSize)
         }
-        cache.reserve(p + t)
-        let s = workspace(rows: t, keys: cache.capacity, expanded: cache.kind == .expanded)
-        let x = s[.residual], d = c.hiddenSize
-        for (i, token) in tokens.enumerated() {
-            weights.embedding.decodeRows(Int(token)..<(Int(token) + 1), into: x + i * d)
+        cache.reserve(p + tokens.count)
+        var logits: [Float] = []
+        for start in stride(from: 0, to: tokens.count, by: Self.chunkRows) {
+            let chunk = tokens[start..<min(tokens.count, start + Self.chunkRows)]
+            let t = chunk.count, last = start + t == tokens.count
+            let s = workspace(rows: t, keys: cache.capacity, expanded: cache.kind == .expanded)
+            let x = s[.residual], d = c.hiddenSize
+            for (i, token) in chunk.enumerated() {
+                weights.embedding.decodeRows(Int(token)..<(Int(token) + 1), into: x + i * d)
+            }
+            for l in 0..<c.numHiddenLayers { layer(l, rows: t, position: cache.count, cache: cache, scratch: s) }
+            cache.advance(by: t)
+            switch output {
+            case .none: break
+            case .lastLogits: if last { logits = self.logits(hidden: x + (t - 1) * d, rows: 1, scratch: s) }
+            case .allLogits: logits += self.logits(hidden: x, rows: t, scratch: s)
+            }
         }
-        for l in 0..<c.numHiddenLayers { layer(l, rows: t, position: p, cache: cache, scratch: s) }
-        cache.advance(by: t)
-        switch output {
-        case .none: return []
-        case .lastLogits: return logits(hidden: x + (t - 1) * d, rows: 1, scratch: s)
-        case .allLogits: return logits(hidden: x, rows: t, scratch: s)
-        }
+        return logits
     }
 
     /// Final norm and the tied head over `rows` rows of the residual stream.
@@ -130,17 +147,23 @@ public final class PLMEngine: @unchecked Sendable {
                     kvbFloats = UnsafePointer(s[.kvbDecoded])
                 }
             }
-            LatentAttention.forward(out: s[.attention], q: q, rows: t, cache: latentRows, keys: p + t,
-                                    kvb: w.kvbProj, kvbFloats: kvbFloats, shape: latentShape, scratch: s,
-                                    threads: threads)
+            if let kvbFloats, expandsPrompt(rows: t, keys: p + t) {
+                // A long prompt: expand keys and values from the latent rows once, then attend as the
+                // trainer does (fewer operations per query and key than in latent space).
+                let expandedRows = s[.expandedKeys], kvWidth = w.kvbProj.rows
+                BLAS.sgemm(transposeA: false, transposeB: true, m: p + t, n: kvWidth, k: k, a: latentRows, lda: a,
+                           b: kvbFloats, ldb: k, c: expandedRows, ldc: kvWidth, threads: threads)
+                attendExpanded(q: q, rows: t, keys: p + t, latentRows: latentRows, expandedRows: expandedRows,
+                               scratch: s)
+            } else {
+                LatentAttention.forward(out: s[.attention], q: q, rows: t, cache: latentRows, keys: p + t,
+                                        kvb: w.kvbProj, kvbFloats: kvbFloats, shape: latentShape, scratch: s,
+                                        threads: threads)
+            }
         case .expanded:
             let expandedRows = cache.rows(layer: l, plane: 1), kvWidth = w.kvbProj.rows
             linear(expandedRows + p * kvWidth, ckv, w.kvbProj)
-            let shape = Attention.Shape(batch: 1, sequence: t, keys: p + t, heads: h, nope: c.qkNopeHeadDim, rope: r,
-                                        value: c.vHeadDim, kvLora: k)
-            let starts = [Int32](repeating: 0, count: t)
-            Attention.forward(out: s[.attention], probs: s[.probs], q: q, kva: latentRows, kvb: expandedRows,
-                              rowStart: starts, shape: shape, threads: threads)
+            attendExpanded(q: q, rows: t, keys: p + t, latentRows: latentRows, expandedRows: expandedRows, scratch: s)
         }
         linear(x, s[.attention], w.oProj, accumulate: true)
 
@@ -149,6 +172,27 @@ public final class PLMEngine: @unchecked Sendable {
         linear(s[.ffn], normed, w.upProj)
         SquaredReLU.forward(out: s[.ffn], inp: s[.ffn], count: t * c.intermediateSize, threads: threads)
         linear(x, s[.ffn], w.downProj, accumulate: true)
+    }
+
+    /// The trainer's attention over T query rows and `keys` key rows: k_pe from the latent rows, k_nope and
+    /// v from the expanded rows (H*(nope+v) per token).
+    private func attendExpanded(q: UnsafePointer<Float>, rows t: Int, keys: Int, latentRows: UnsafePointer<Float>,
+                                expandedRows: UnsafePointer<Float>, scratch s: EngineScratch) {
+        let c = config
+        let shape = Attention.Shape(batch: 1, sequence: t, keys: keys, heads: c.numAttentionHeads,
+                                    nope: c.qkNopeHeadDim, rope: c.qkRopeHeadDim, value: c.vHeadDim,
+                                    kvLora: c.kvLoraRank)
+        let starts = [Int32](repeating: 0, count: t)
+        Attention.forward(out: s[.attention], probs: s[.probs], q: q, kva: latentRows, kvb: expandedRows,
+                          rowStart: starts, shape: shape, threads: threads)
+    }
+
+    private func expandsPrompt(rows: Int, keys: Int) -> Bool {
+        switch promptAttention {
+        case .cheapest: LatentAttention.expandingIsCheaper(rows: rows, keys: keys, shape: latentShape)
+        case .latent: false
+        case .expanded: true
+        }
     }
 
     private var latentShape: LatentAttention.Shape {
