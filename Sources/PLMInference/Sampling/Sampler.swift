@@ -22,7 +22,8 @@ import Foundation
 /// token is -infinity the lowest id is returned.
 ///
 /// The sampler owns a scratch of one candidate per vocabulary entry, made on the first call and kept:
-/// later calls do not allocate. Top-k and top-p select and sort only the candidates they need.
+/// later calls do not allocate. Top-k and top-p select without sorting (`CandidateOrder`), so the
+/// kept tokens are drawn from in an order that is arbitrary but fixed by the logits.
 public struct Sampler {
     public let options: SamplingOptions
     public private(set) var random: SamplingRandom
@@ -127,7 +128,7 @@ public struct Sampler {
     private static func filter(_ c: UnsafeMutablePointer<SamplingCandidate>, vocabulary: Int, options: SamplingOptions) -> Int {
         var count = vocabulary
         if options.topK > 0, options.topK < count {
-            CandidateOrder.selectBest(c, 0..<count, count: options.topK)
+            CandidateOrder.keepBest(c, count: count, k: options.topK)
             count = options.topK
         }
         var best = 0
@@ -135,7 +136,9 @@ public struct Sampler {
         let maxLogit = c[best].logit
         guard maxLogit > -.infinity else {
             // Every token is masked: nothing to draw from, so behave as greedy (lowest id).
-            CandidateOrder.selectBest(c, 0..<count, count: 1)
+            let first = c[best]
+            c[best] = c[0]
+            c[0] = first
             return 1
         }
         var total = 0.0
@@ -158,7 +161,9 @@ public struct Sampler {
             }
             count = kept
         }
-        if options.topP < 1 { count = nucleus(c, count: count, target: options.topP * total) }
+        if options.topP < 1 { count = CandidateOrder.nucleus(c, count: count, target: options.topP * total) }
+        // At temperature 1 the weights top-p computed are already the ones to draw with.
+        if options.topP < 1, options.temperature == 1 { return count }
         let inverseTemperature = Float(1 / options.temperature)
         guard inverseTemperature.isFinite else {
             // A temperature too small for a float: only the largest logit keeps any weight.
@@ -166,25 +171,6 @@ public struct Sampler {
             return count
         }
         for i in 0..<count { c[i].weight = exp((c[i].logit - maxLogit) * inverseTemperature) }
-        return count
-    }
-
-    /// Step 3: sorts best-first only as far as needed (selecting the next 32, 64, 128 ... candidates
-    /// each round) until the cumulative weight reaches `target`; returns the kept count.
-    private static func nucleus(_ c: UnsafeMutablePointer<SamplingCandidate>, count: Int, target: Double) -> Int {
-        var sorted = 0, chunk = 32
-        var cumulative = 0.0
-        while sorted < count {
-            let end = min(count, sorted + chunk)
-            if end < count { CandidateOrder.selectBest(c, sorted..<count, count: end - sorted) }
-            CandidateOrder.sort(c, sorted..<end)
-            for i in sorted..<end {
-                cumulative += Double(c[i].weight)
-                if cumulative >= target { return i + 1 }
-            }
-            sorted = end
-            chunk *= 2
-        }
         return count
     }
 }

@@ -14,26 +14,53 @@ struct SamplingCandidate {
     }
 }
 
-/// In-place selection and sorting over a candidate buffer, without allocating: top-k and top-p need
-/// only the best few of 151,936 tokens in order, so they select them (quickselect, O(n)) and sort only
-/// those (heapsort: O(m log m), in place, no worst case).
+/// In-place selection and sorting over a candidate buffer, without allocating. Top-k and top-p need
+/// only the best few of 151,936 tokens, and neither needs them in order, so neither sorts:
+/// top-k keeps a heap of the best k seen so far (one comparison for most tokens), top-p is a
+/// quickselect on weight sums. Both are O(n) in practice; only `distribution` sorts what is kept.
 enum CandidateOrder {
-    /// Rearranges `c[range]` so that its first `k` positions hold its `k` best candidates (in no
-    /// particular order). Quickselect with a median-of-three pivot; past a depth that only adversarial
-    /// input reaches, the rest of the range is heapsorted, which bounds the time at O(n log n).
-    static func selectBest(_ c: UnsafeMutablePointer<SamplingCandidate>, _ range: Range<Int>, count k: Int) {
-        var lo = range.lowerBound, hi = range.upperBound
-        let target = lo + k
-        guard k > 0, target < hi else { return }
-        var budget = 2 * (Int.bitWidth - hi.leadingZeroBitCount) + 8
-        while hi - lo > 16 {
-            if budget == 0 { break }
+    /// Rearranges `c[0..<count]` so that its first `k` positions hold the `k` best candidates (in no
+    /// particular order). The first k form a heap whose root is the worst of them; each later
+    /// candidate that beats the root takes its place. O(n log k) at worst, O(n) on real logits.
+    static func keepBest(_ c: UnsafeMutablePointer<SamplingCandidate>, count: Int, k: Int) {
+        guard k > 0, k < count else { return }
+        for start in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(c, start, k) }
+        for i in k..<count where SamplingCandidate.precedes(c[i], c[0]) {
+            swap(c, 0, i)
+            siftDown(c, 0, k)
+        }
+    }
+
+    /// Moves to the front the smallest best-first prefix of `c[0..<count]` whose weights add up to at
+    /// least `target`, and returns its length (at least 1). A quickselect that, after each partition,
+    /// keeps the whole better side when its weight is still below what is needed and otherwise looks
+    /// only inside it: O(n) expected. The kept candidates end in no particular order. Past a depth that
+    /// only adversarial input reaches, the remaining range is sorted and scanned instead.
+    static func nucleus(_ c: UnsafeMutablePointer<SamplingCandidate>, count: Int, target: Double) -> Int {
+        var lo = 0, hi = count, needed = target
+        var budget = 2 * (Int.bitWidth - count.leadingZeroBitCount) + 8
+        while hi - lo > 16, budget > 0 {
             budget -= 1
             let pivot = partition(c, lo, hi)
-            if pivot == target || pivot + 1 == target { return }
-            if target < pivot { hi = pivot } else { lo = pivot + 1 }
+            var better = 0.0
+            for i in lo..<pivot { better += Double(c[i].weight) }
+            if better >= needed {
+                hi = pivot
+                continue
+            }
+            let throughPivot = better + Double(c[pivot].weight)
+            if throughPivot >= needed { return pivot + 1 }
+            needed -= throughPivot
+            lo = pivot + 1
         }
         sort(c, lo..<hi)
+        var cumulative = 0.0
+        for i in lo..<hi {
+            cumulative += Double(c[i].weight)
+            if cumulative >= needed { return i + 1 }
+        }
+        // Only rounding gets here (or a target above the total): keep the whole range.
+        return max(hi, 1)
     }
 
     /// Sorts `c[range]` best first (heapsort: the root of the heap is the worst candidate, moved to the end).
