@@ -16,6 +16,10 @@ public struct CheckpointError: Error, Sendable, CustomStringConvertible {
 /// other tools), `optimizer.safetensors` (AdamW's moments as `exp_avg.<key>` / `exp_avg_sq.<key>`)
 /// and `trainer_state.json`. The folder is written under a temporary name and renamed into place,
 /// so a crash never leaves a half-written checkpoint under a final name; `latest` names the newest.
+///
+/// We always write one F32 `model.safetensors`; reading the model (`loadModel`, `loadWeights`,
+/// `openModel`) also accepts the folders Hugging Face tools write: sharded with an index, in BF16
+/// or F16 (`HFModelFolder`).
 public enum Checkpoint {
     public static let modelFile = "model.safetensors"
     public static let configFile = "config.json"
