@@ -16,6 +16,10 @@ public struct CheckpointError: Error, Sendable, CustomStringConvertible {
 /// other tools), `optimizer.safetensors` (AdamW's moments as `exp_avg.<key>` / `exp_avg_sq.<key>`)
 /// and `trainer_state.json`. The folder is written under a temporary name and renamed into place,
 /// so a crash never leaves a half-written checkpoint under a final name; `latest` names the newest.
+///
+/// We always write one F32 `model.safetensors`; reading the model (`loadModel`, `loadWeights`,
+/// `openModel`) also accepts the folders Hugging Face tools write: sharded with an index, in BF16
+/// or F16 (`HFModelFolder`).
 public enum Checkpoint {
     public static let modelFile = "model.safetensors"
     public static let configFile = "config.json"
@@ -82,23 +86,32 @@ public enum Checkpoint {
         return directory + "/" + name
     }
 
-    /// Builds a model from `config.json` + `model.safetensors` in `folder`.
+    /// Builds a model from `folder`: `config.json` and the weights in any Hugging Face layout (a single
+    /// `model.safetensors` or an index with shards; F32, F16 or BF16, converted to f32), checked first
+    /// (`HFModelFolder`).
     public static func loadModel(from folder: String, options: ModelOptions = .init()) throws -> PLMTransformer {
-        let config = try HFConfigFile.readModelConfig(path: folder + "/" + configFile)
-        let model = PLMTransformer(config: config, seed: 0, options: options)
-        try SafeTensorsArena.read(model.parameters, layout: model.layout, from: folder + "/" + modelFile)
+        let weights = try openModel(from: folder)
+        let model = PLMTransformer(config: weights.config, seed: 0, options: options)
+        try weights.readAll(into: model.parameters)
         return model
     }
 
-    /// Loads `model.safetensors` from `folder` into an existing model, whose shape must be the one in
-    /// the folder's `config.json`.
+    /// Opens `folder` for reading one f32 tensor at a time (what the inference engine calls: it never
+    /// needs the whole model in f32 at once). Tensors are checked against `config.json` here.
+    public static func openModel(from folder: String) throws -> HFModelFolder {
+        try HFModelFolder(folder: folder)
+    }
+
+    /// Loads the weights of `folder` (any layout `loadModel` reads) into an existing model, whose shape
+    /// must be the one in the folder's `config.json`.
     public static func loadWeights(into model: PLMTransformer, from folder: String) throws {
         let config = try HFConfigFile.readModelConfig(path: folder + "/" + configFile)
         guard config == model.config else {
             throw CheckpointError(path: folder + "/" + configFile,
                                   message: "the checkpoint's model shape differs from the model being trained")
         }
-        try SafeTensorsArena.read(model.parameters, layout: model.layout, from: folder + "/" + modelFile)
+        let weights = try HFModelFolder(tensors: try SafeTensorsFolder(folder: folder), config: config)
+        try weights.readAll(into: model.parameters)
     }
 
     /// Restores the optimizer's moments and returns the trainer state saved in `folder`.

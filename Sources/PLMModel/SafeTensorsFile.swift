@@ -1,88 +1,77 @@
-import CorpusIO
-import Foundation
-
-/// One tensor listed in a safetensors header.
-public struct SafeTensorsEntry: Sendable, Equatable {
-    public var name: String
-    public var dtype: String
-    public var shape: [Int]
-    /// Byte range inside the data section (after the header).
-    public var dataStart: Int
-    public var dataEnd: Int
-    public var count: Int { shape.reduce(1, *) }
-}
-
-/// A safetensors file opened for reading: the header is parsed and checked up front; tensor data is
-/// read on demand straight into the caller's buffer, so a multi-gigabyte checkpoint never sits in
+/// A safetensors file opened for reading: the file is mapped, the header parsed and checked up front
+/// (`SafeTensorsHeader`); tensor data is handed out in place (`rawBytes`, `mappedFloats`) or converted
+/// to f32 straight into the caller's buffer (`read`), so a multi-gigabyte checkpoint never sits in
 /// memory twice.
 ///
-/// Format (Hugging Face safetensors): u64 little-endian header length N, N bytes of JSON
-/// `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {str: str}}` padded with
-/// spaces to a multiple of 8, then the data section; offsets are relative to the data section.
-public final class SafeTensorsFile {
+/// `@unchecked Sendable`: every stored property is a constant and the mapping is read-only, so tensors
+/// may be read from several threads at once.
+public final class SafeTensorsFile: @unchecked Sendable {
     public let path: String
     /// Tensors in the order of their data offsets.
     public let entries: [SafeTensorsEntry]
     public let metadata: [String: String]
-    private let dataOffset: Int
-    private let handle: FileHandle
-
-    /// Headers above this size are refused: real ones for thousands of tensors are a few hundred KiB.
-    static let headerLimit = 100 << 20
+    /// Where the data section starts in the file (8 + the header's length).
+    public let dataOffset: Int
+    /// The file's length in bytes.
+    public var fileSize: Int { mapping.byteCount }
+    private let mapping: FileMapping
+    private let indexByName: [String: Int]
 
     public init(path: String) throws(SafeTensorsError) {
         self.path = path
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw SafeTensorsError(path: path, message: "cannot open for reading")
-        }
-        self.handle = handle
-        let fileSize: Int
-        do { fileSize = Int(try handle.seekToEnd()); try handle.seek(toOffset: 0) } catch {
-            throw SafeTensorsError(path: path, message: "cannot read: \(error)")
-        }
-        guard fileSize >= 8, let lengthBytes = try? handle.read(upToCount: 8), lengthBytes.count == 8 else {
+        mapping = try FileMapping(path: path)
+        let fileSize = mapping.byteCount
+        guard fileSize >= 8 else {
             throw SafeTensorsError(path: path, message: "too short for a safetensors header (\(fileSize) bytes)")
         }
-        let headerLength = lengthBytes.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        guard headerLength >= 2, headerLength <= Self.headerLimit, 8 + headerLength <= fileSize else {
+        let headerLength = Int(truncatingIfNeeded: UInt64(littleEndian: mapping.bytes(0..<8).loadUnaligned(as: UInt64.self)))
+        guard headerLength >= 2, headerLength <= SafeTensorsHeader.limit, 8 + headerLength <= fileSize else {
             throw SafeTensorsError(path: path, message: "header length \(headerLength) is impossible for a file of "
-                + "\(fileSize) bytes")
-        }
-        guard let headerBytes = try? handle.read(upToCount: headerLength), headerBytes.count == headerLength else {
-            throw SafeTensorsError(path: path, message: "header cut short")
+                + "\(fileSize) bytes", byteOffset: 0)
         }
         dataOffset = 8 + headerLength
-        (entries, metadata) = try Self.parseHeader(headerBytes, path: path, dataSize: fileSize - dataOffset)
+        (entries, metadata) = try SafeTensorsHeader.parse(mapping.bytes(8..<dataOffset), path: path,
+                                                          dataOffset: dataOffset, fileSize: fileSize)
+        var indexByName: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() { indexByName[entry.name] = index }
+        self.indexByName = indexByName
     }
 
-    deinit { try? handle.close() }
+    public func entry(named name: String) -> SafeTensorsEntry? { indexByName[name].map { entries[$0] } }
 
-    public func entry(named name: String) -> SafeTensorsEntry? { entries.first { $0.name == name } }
+    /// Where the tensor's data starts in the file.
+    public func fileOffset(of entry: SafeTensorsEntry) -> Int { dataOffset + entry.dataStart }
 
-    /// Reads tensor `entry` (F32) into `destination`, which must hold exactly its element count.
+    /// The tensor's bytes as stored (little-endian elements of `entry.dtype`), inside the mapping: valid
+    /// while this object is alive, which whoever keeps the pointer must ensure.
+    public func rawBytes(_ entry: SafeTensorsEntry) -> UnsafeRawBufferPointer {
+        mapping.bytes(fileOffset(of: entry)..<fileOffset(of: entry) + entry.byteCount)
+    }
+
+    /// The tensor's values in place, without a copy, when it is F32 and its data is 4-byte aligned in
+    /// memory (always so in files from our writer and from Hugging Face's); nil otherwise, when the
+    /// caller must `read` it. Valid while this object is alive.
+    public func mappedFloats(_ entry: SafeTensorsEntry) -> UnsafeBufferPointer<Float>? {
+        #if _endian(little)
+        guard entry.floatType == .f32 else { return nil }
+        let raw = rawBytes(entry)
+        guard let start = raw.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
+        guard Int(bitPattern: start) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        return UnsafeBufferPointer(start: start.assumingMemoryBound(to: Float.self), count: entry.count)
+        #else
+        return nil
+        #endif
+    }
+
+    /// Reads tensor `entry` (F32, F16 or BF16) converted to f32 into `destination`, which must hold
+    /// exactly its element count. Other dtypes are an error naming the tensor and its dtype.
     public func read(_ entry: SafeTensorsEntry, into destination: UnsafeMutableBufferPointer<Float>) throws(SafeTensorsError) {
-        guard entry.dtype == "F32" else {
-            throw SafeTensorsError(path: path, message: "tensor '\(entry.name)' has dtype \(entry.dtype); only F32 is read")
+        guard let type = entry.floatType else {
+            throw SafeTensorsError.unreadableType(path, tensor: entry.name, dtype: entry.dtype, byteOffset: fileOffset(of: entry))
         }
         precondition(destination.count == entry.count, "destination size differs from the tensor's")
-        let bytes = entry.dataEnd - entry.dataStart
-        guard bytes > 0 else { return }
-        let data: Data
-        do {
-            try handle.seek(toOffset: UInt64(dataOffset + entry.dataStart))
-            data = try handle.read(upToCount: bytes) ?? Data()
-        } catch {
-            throw SafeTensorsError(path: path, message: "cannot read tensor '\(entry.name)': \(error)")
-        }
-        guard data.count == bytes else {
-            throw SafeTensorsError(path: path, message: "tensor '\(entry.name)' is cut short (\(data.count) of \(bytes) bytes)")
-        }
-        data.withUnsafeBytes { raw in
-            UnsafeMutableRawBufferPointer(destination).copyMemory(from: raw)
-        }
-        #if _endian(big)
-        for i in destination.indices { destination[i] = Float(bitPattern: UInt32(littleEndian: destination[i].bitPattern)) }
-        #endif
+        guard let source = rawBytes(entry).baseAddress, let target = destination.baseAddress else { return }
+        type.toFloat(source, count: entry.count, into: target)
     }
 
     /// Reads every expected tensor into its buffer after checking that the file holds exactly these
@@ -90,118 +79,22 @@ public final class SafeTensorsFile {
     /// both shapes), raised before anything is read.
     public func readAll(_ expected: [(name: String, shape: [Int], destination: UnsafeMutableBufferPointer<Float>)])
         throws(SafeTensorsError) {
-        var byName: [String: SafeTensorsEntry] = [:]
-        for entry in entries { byName[entry.name] = entry }
         let expectedNames = Set(expected.map(\.name))
         for item in expected {
-            guard let entry = byName[item.name] else {
+            guard let entry = entry(named: item.name) else {
                 throw SafeTensorsError.missing(path, tensor: item.name, expected: item.shape)
             }
             guard entry.shape == item.shape else {
                 throw SafeTensorsError.misshaped(path, tensor: item.name, expected: item.shape, found: entry.shape)
             }
+            guard entry.floatType != nil else {
+                throw SafeTensorsError.unreadableType(path, tensor: entry.name, dtype: entry.dtype,
+                                                      byteOffset: fileOffset(of: entry))
+            }
         }
         if let extra = entries.first(where: { !expectedNames.contains($0.name) }) {
             throw SafeTensorsError.unexpected(path, tensor: extra.name, shape: extra.shape)
         }
-        for item in expected { try read(byName[item.name]!, into: item.destination) }
-    }
-
-    // MARK: Header
-
-    static let dtypeSizes = ["F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1,
-                             "U8": 1, "BOOL": 1, "U16": 2, "U32": 4, "U64": 8, "F8_E4M3": 1, "F8_E5M2": 1]
-
-    static func parseHeader(_ bytes: Data, path: String, dataSize: Int)
-        throws(SafeTensorsError) -> ([SafeTensorsEntry], [String: String]) {
-        func bad(_ message: String) -> SafeTensorsError { SafeTensorsError(path: path, message: "header: " + message) }
-        guard let object = try? JSONSerialization.jsonObject(with: bytes), let top = object as? [String: Any] else {
-            throw bad("not a JSON object")
-        }
-        var metadata: [String: String] = [:]
-        var entries: [SafeTensorsEntry] = []
-        for (name, value) in top {
-            if name == "__metadata__" {
-                guard let map = value as? [String: String] else { throw bad("__metadata__ must map strings to strings") }
-                metadata = map
-                continue
-            }
-            guard let info = value as? [String: Any],
-                  let dtype = info["dtype"] as? String,
-                  let shapeValues = info["shape"] as? [NSNumber],
-                  let offsetValues = info["data_offsets"] as? [NSNumber], offsetValues.count == 2 else {
-                throw bad("tensor '\(name)' needs dtype, shape and data_offsets [begin, end]")
-            }
-            let shape = shapeValues.map(\.intValue)
-            guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has a negative dimension") }
-            guard let size = dtypeSizes[dtype] else { throw bad("tensor '\(name)' has unknown dtype '\(dtype)'") }
-            let begin = offsetValues[0].intValue, end = offsetValues[1].intValue
-            let entry = SafeTensorsEntry(name: name, dtype: dtype, shape: shape, dataStart: begin, dataEnd: end)
-            guard begin >= 0, end >= begin, end <= dataSize else {
-                throw bad("tensor '\(name)' has data_offsets [\(begin), \(end)] outside the \(dataSize)-byte data section")
-            }
-            guard end - begin == entry.count * size else {
-                throw bad("tensor '\(name)' holds \(end - begin) bytes, its shape \(SafeTensorsError.shapeText(shape)) "
-                    + "of \(dtype) needs \(entry.count * size)")
-            }
-            entries.append(entry)
-        }
-        entries.sort { ($0.dataStart, $0.dataEnd) < ($1.dataStart, $1.dataEnd) }
-        for (previous, next) in zip(entries, entries.dropFirst()) where next.dataStart < previous.dataEnd {
-            throw bad("tensors '\(previous.name)' and '\(next.name)' overlap")
-        }
-        return (entries, metadata)
-    }
-}
-
-/// Writes F32 tensors as a safetensors file, in the order given, under a temporary name renamed into
-/// place when complete.
-public enum SafeTensorsWriter {
-    public static func write(_ tensors: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)],
-                             metadata: [String: String] = ["format": "pt"], to path: String) throws {
-        var header = "{"
-        if !metadata.isEmpty {
-            let pairs = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
-            header += "\"__metadata__\":{" + pairs.joined(separator: ",") + "}"
-        }
-        var offset = 0
-        for tensor in tensors {
-            precondition(tensor.values.count == tensor.shape.reduce(1, *), "tensor \(tensor.name): values differ from shape")
-            let bytes = tensor.values.count * 4
-            if header.count > 1 { header += "," }
-            header += "\(jsonString(tensor.name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],"
-                + "\"data_offsets\":[\(offset),\(offset + bytes)]}"
-            offset += bytes
-        }
-        header += "}"
-        var headerBytes = Array(header.utf8)
-        // Pad with spaces so the data section starts 8-byte aligned, as the reference writer does.
-        while (8 + headerBytes.count) % 8 != 0 { headerBytes.append(UInt8(ascii: " ")) }
-        let file = try AtomicOutputFile(path: path)
-        var length = UInt64(headerBytes.count).littleEndian
-        try withUnsafeBytes(of: &length) { try file.write($0) }
-        try file.write(headerBytes)
-        for tensor in tensors {
-            #if _endian(big)
-            let swapped = tensor.values.map { Float(bitPattern: $0.bitPattern.littleEndian) }
-            try swapped.withUnsafeBytes { try file.write($0) }
-            #else
-            try file.write(UnsafeRawBufferPointer(tensor.values))
-            #endif
-        }
-        try file.commit()
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        for item in expected { try read(entry(named: item.name)!, into: item.destination) }
     }
 }
