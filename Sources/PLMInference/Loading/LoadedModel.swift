@@ -13,8 +13,7 @@ public struct LoadedModel: Sendable {
         var tokenizer = try location.tokenizerFolder.map(ModelTokenizer.load(folder:))
         switch location.format {
         case .checkpointFolder:
-            let model = try Checkpoint.loadModel(from: location.path, options: ModelOptions(threads: threads))
-            weights = EngineWeights(model: model, type: type ?? .f32)
+            weights = try EngineWeights(checkpoint: Checkpoint.openModel(from: location.path), type: type ?? .f32)
         case .gguf:
             let file = try GGUFModelSource.load(path: location.path, type: type)
             weights = file.weights
