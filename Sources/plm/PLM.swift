@@ -13,5 +13,5 @@ struct PLM: ParsableCommand {
         subcommands: [RunCommand.self, ValidateCommand.self, IngestCommand.self, DedupCommand.self, FilterCommand.self,
                       TokenizerCommand.self, PackCommand.self, ShardsCommand.self, TrainCommand.self,
                       InspectCommand.self, StatsCommand.self, EnvCommand.self, TrainParityCommand.self,
-                      EvalCommand.self, GenerateCommand.self, ChatCommand.self])
+                      EvalCommand.self, GenerateCommand.self, ChatCommand.self, ExportCommand.self])
 }
