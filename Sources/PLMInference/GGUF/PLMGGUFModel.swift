@@ -84,10 +84,11 @@ public struct PLMGGUFModel: Sendable {
     }
 
     /// Every expected tensor, found and shaped as the metadata says; anything else in the file is an error.
+    /// Nothing here is sized by the metadata's counts: names are checked by parsing them, and expected
+    /// tensors are looked up one by one until the first missing one, so a corrupt block count cannot
+    /// make the reader build a table of billions of names.
     private static func weights(_ file: GGUFFile, config: PLMConfig) throws(GGUFError) -> [String: WeightMatrix] {
-        var expected: [String: [Int]] = [:]
-        for (kind, layer) in config.tensorOrder { expected[kind.ggufName(layer: layer)] = kind.shape(config).reversed() }
-        for tensor in file.tensors where expected[tensor.name] == nil {
+        for tensor in file.tensors where !isPLMTensor(tensor.name, layers: config.numHiddenLayers) {
             if tensor.name == "output.weight" {
                 throw GGUFError.tensor(tensor.name, path: file.path, offset: tensor.infoOffset, "a PLM ties its output "
                     + "head to token_embd.weight; a separate output head is not part of the model (llama.cpp refuses it too)")
@@ -96,8 +97,8 @@ public struct PLMGGUFModel: Sendable {
                                    "is not a tensor of a PLM with \(config.numHiddenLayers) layers")
         }
         var weights: [String: WeightMatrix] = [:]
-        for (kind, layer) in config.tensorOrder {
-            let name = kind.ggufName(layer: layer), dimensions = expected[name]!
+        func take(_ kind: PLMTensorKind, _ layer: Int?) throws(GGUFError) {
+            let name = kind.ggufName(layer: layer), dimensions = Array(kind.shape(config).reversed())
             guard let tensor = file.tensor(named: name) else {
                 throw GGUFError.tensor(name, path: file.path, "is missing (the metadata asks for "
                     + "\(GGUFTensorInfo.shapeText(dimensions)))")
@@ -109,8 +110,27 @@ public struct PLMGGUFModel: Sendable {
             }
             weights[name] = file.matrix(tensor)
         }
+        try take(.embedding, nil)
+        for layer in 0..<config.numHiddenLayers {
+            for kind in PLMTensorKind.perLayer { try take(kind, layer) }
+        }
+        try take(.finalNorm, nil)
         return weights
     }
+
+    /// Whether `name` is a tensor of a PLM with `layers` layers: the two outer names, or
+    /// `blk.<layer>.<a per-layer suffix>`.
+    static func isPLMTensor(_ name: String, layers: Int) -> Bool {
+        if name == PLMTensorKind.embedding.ggufName() || name == PLMTensorKind.finalNorm.ggufName() { return true }
+        let parts = name.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "blk", let layer = Int(parts[1]), layer >= 0, layer < layers,
+              String(layer) == parts[1] else { return false }
+        return layerSuffixes.contains(String(parts[2]))
+    }
+
+    private static let layerSuffixes = Set(PLMTensorKind.perLayer.map {
+        String($0.ggufName(layer: 0).dropFirst("blk.0.".count))
+    })
 
     /// Which keys a tensor's expected dimensions come from, for messages.
     private static func describe(_ kind: PLMTensorKind, _ c: PLMConfig) -> String {
