@@ -51,5 +51,6 @@ struct ExportGGUFCommand: ParsableCommand {
             + "\(summary.byteCount) bytes (\(String(format: "%.1f", Double(summary.byteCount) / 1_048_576)) MiB), "
             + "type \(result.type.rawValue), \(String(format: "%.2f", result.seconds)) s")
         print("  from \(result.checkpoint), tokenizer \(result.tokenizer)")
+        for note in result.notes { Console.note(note) }
     }
 }

@@ -196,3 +196,14 @@ import Tokenization
         }
     }
 }
+
+@Suite struct GGUFTokenizerCaveatTests {
+    /// Our trained tokenizers have none; an NFC normalizer or a Llama 3 file without ignore_merges is named.
+    @Test func namesWhatLlamaCppDoesOtherwise() throws {
+        #expect(try GGUFFixtures.tokenizer().llamaCppCaveats.isEmpty)
+        var nfc = try GGUFFixtures.tokenizer()
+        nfc.model.normalizer = .nfc
+        #expect(nfc.llamaCppCaveats.count == 1)
+        #expect(try GGUFFixtures.tokenizer(preset: .llama3).llamaCppCaveats.first?.contains("llama-bpe") == true)
+    }
+}

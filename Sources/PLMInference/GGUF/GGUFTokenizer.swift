@@ -56,6 +56,21 @@ public struct GGUFTokenizer: Sendable, Equatable {
                                    chatTemplate: chatTemplate)
     }
 
+    /// Where llama.cpp, reading this tokenizer from GGUF, may tokenize otherwise than our encoder does
+    /// with the tokenizer.json it came from (empty for the tokenizers we train).
+    public var llamaCppCaveats: [String] {
+        var notes: [String] = []
+        if model.normalizer == .nfc {
+            notes.append("the tokenizer NFC-normalizes text, which GGUF cannot record: llama.cpp (and this file read "
+                + "back) tokenizes text as given, the same ids only for text already in NFC")
+        }
+        if preset == .llama3 && !model.ignoreMerges {
+            notes.append("under 'llama-bpe' llama.cpp takes a piece that is itself a token without merging; a "
+                + "vocabulary trained by merges gives that token anyway, an imported one might not")
+        }
+        return notes
+    }
+
     // MARK: Writing
 
     /// The `tokenizer.*` metadata for an embedding of `vocabularySize` rows.

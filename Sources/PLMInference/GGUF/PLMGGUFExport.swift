@@ -21,6 +21,8 @@ public struct GGUFExportResult: Sendable {
     public var tokenizer: String
     public var type: WeightType
     public var seconds: Double
+    /// Where llama.cpp may tokenize otherwise than the tokenizer folder (`GGUFTokenizer.llamaCppCaveats`).
+    public var notes: [String]
 }
 
 /// Exports one of our checkpoint folders (`model.safetensors` + `config.json`) with a tokenizer folder
@@ -43,7 +45,8 @@ public enum PLMGGUFExport {
                                               name: name ?? defaultName(for: folder), to: output)
         let elapsed = ContinuousClock.now - clock
         return GGUFExportResult(summary: summary, checkpoint: folder, tokenizer: tokenizerPath, type: type,
-                                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                                notes: ggufTokenizer.llamaCppCaveats)
     }
 
     /// A checkpoint folder as given, or the newest checkpoint of a run phase folder (`checkpoints/latest`)
