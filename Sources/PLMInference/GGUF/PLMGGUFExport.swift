@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CorpusIO
 import Foundation
 import PLMModel
@@ -114,14 +119,19 @@ public enum PLMGGUFExport {
 }
 
 /// A safetensors checkpoint read tensor by tensor into one reused buffer, after checking up front that
-/// it holds exactly the model's tensors in the model's shapes.
-struct SafeTensorsSource: PLMTensorSource {
+/// it holds exactly the model's tensors (F32) in the model's shapes. Each tensor is read with pread
+/// straight into the buffer, so the peak memory of an export is the largest tensor, once.
+final class SafeTensorsSource: PLMTensorSource {
+    let path: String
     let file: SafeTensorsFile
     let layout: ParameterLayout
-    let buffer: UnsafeMutableBufferPointer<Float>
-    private let owner: BufferOwner
+    private let buffer: UnsafeMutableBufferPointer<Float>
+    private let descriptor: Int32
+    /// Start of the data section: after the u64 header length and the header.
+    private let dataOffset: Int
 
     init(path: String, config: PLMConfig) throws {
+        self.path = path
         file = try SafeTensorsFile(path: path)
         layout = ParameterLayout(config: config)
         let names = Set(layout.tensors.map(\.name))
@@ -134,25 +144,46 @@ struct SafeTensorsSource: PLMTensorSource {
                 throw GGUFExportError(path: path, message: "tensor '\(tensor.name)' has shape \(entry.shape), "
                     + "config.json asks for \(tensor.shape)")
             }
+            guard entry.dtype == "F32" else {
+                throw GGUFExportError(path: path, message: "tensor '\(tensor.name)' is \(entry.dtype); checkpoints hold F32")
+            }
         }
         if let extra = file.entries.first(where: { !names.contains($0.name) }) {
             throw GGUFExportError(path: path, message: "tensor '\(extra.name)' \(extra.shape) is not part of the model")
         }
-        owner = BufferOwner(count: layout.tensors.map(\.count).max() ?? 0)
-        buffer = owner.buffer
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw GGUFExportError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
+        var length: UInt64 = 0
+        guard pread(descriptor, &length, 8, 0) == 8 else {
+            close(descriptor)
+            throw GGUFExportError(path: path, message: "cannot read the header length")
+        }
+        dataOffset = 8 + Int(UInt64(littleEndian: length))
+        buffer = .allocate(capacity: max(1, layout.tensors.map(\.count).max() ?? 0))
+    }
+
+    deinit {
+        close(descriptor)
+        buffer.deallocate()
     }
 
     func withValues<R>(of kind: PLMTensorKind, layer: Int?, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
         let tensor = layout.tensor(kind, layer: layer)
-        let slice = UnsafeMutableBufferPointer(rebasing: buffer[0..<tensor.count])
-        try file.read(file.entry(named: tensor.name)!, into: slice)
-        return try body(UnsafeBufferPointer(slice))
-    }
-
-    /// Frees the buffer when the source goes away.
-    final class BufferOwner {
-        let buffer: UnsafeMutableBufferPointer<Float>
-        init(count: Int) { buffer = .allocate(capacity: max(1, count)) }
-        deinit { buffer.deallocate() }
+        let entry = file.entry(named: tensor.name)!
+        let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
+        let total = entry.dataEnd - entry.dataStart
+        var done = 0
+        while done < total {
+            let got = pread(descriptor, raw + done, total - done, off_t(dataOffset + entry.dataStart + done))
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else {
+                throw GGUFExportError(path: path, message: "tensor '\(tensor.name)' is cut short (\(done) of \(total) bytes)")
+            }
+            done += got
+        }
+        #if _endian(big)
+        for i in 0..<tensor.count { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) }
+        #endif
+        return try body(UnsafeBufferPointer(rebasing: buffer[0..<tensor.count]))
     }
 }
