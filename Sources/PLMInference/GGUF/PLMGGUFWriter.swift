@@ -32,9 +32,7 @@ public enum PLMGGUFWriter {
     /// 1-D tensors (the norms) stay f32; under q8_0 a matrix whose rows are not whole blocks of 32
     /// cannot be quantized and falls back to f16 (the converter's `QuantError` fallback).
     public static func storageType(shape: [Int], requested: WeightType) -> WeightType {
-        if shape.count <= 1 { return .f32 }
-        if requested == .q8_0, shape.last! % Q8_0.blockValues != 0 { return .f16 }
-        return requested
+        shape.count <= 1 ? .f32 : requested.forMatrix(columns: shape.last!)
     }
 
     /// Every tensor in file order (the embedding, each layer's tensors, the final norm).
