@@ -117,6 +117,9 @@ import Testing
                 tensors: [GGUFTensorInfo(name: "a", dimensions: [4], type: .f32), GGUFTensorInfo(name: "b", dimensions: [2], type: .f32)])
             let five = [Float](repeating: 1, count: 5)
             #expect(ggufError { try five.withUnsafeBufferPointer { try writer!.write(UnsafeRawBufferPointer($0)) } }?.subject == "tensor 'a'")
+            // Whole rows beyond the tensor are refused before any byte is written (not spilled into the next).
+            let eight = [Float](repeating: 1, count: 8)
+            #expect(ggufError { try eight.withUnsafeBufferPointer { try writer!.writeRows($0) } }?.message == "2 rows given, only 1 of its 1 remain")
             try five.prefix(4).withUnsafeBufferPointer { try writer!.writeRows($0) }
             let error = ggufError { try writer!.finish() }
             #expect(error?.subject == "tensor 'b'")

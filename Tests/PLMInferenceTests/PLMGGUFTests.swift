@@ -206,4 +206,10 @@ import Tokenization
         #expect(nfc.llamaCppCaveats.count == 1)
         #expect(try GGUFFixtures.tokenizer(preset: .llama3).llamaCppCaveats.first?.contains("llama-bpe") == true)
     }
+
+    @Test func refusesAModelWhoseAddedTokensLieOutsideIt() throws {
+        var tokenizer = try GGUFFixtures.tokenizer()
+        tokenizer.model.addedTokens.append(AddedToken(id: 400, content: "<|late|>"))
+        #expect(throws: TokenizerError.self) { _ = try tokenizer.metadata(vocabularySize: 500) }
+    }
 }

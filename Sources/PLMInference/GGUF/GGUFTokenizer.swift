@@ -83,6 +83,10 @@ public struct GGUFTokenizer: Sendable, Equatable {
         var tokens = model.tokens
         var types = [Int32](repeating: GGUFTokenType.normal.rawValue, count: count)
         for token in model.addedTokens {
+            guard (0..<count).contains(token.id) else {
+                throw .invalid(field: "added_tokens", detail: "id \(token.id) of \(token.content.debugDescription) is "
+                    + "outside the vocabulary of \(count)")
+            }
             types[token.id] = (token.special ? GGUFTokenType.control : GGUFTokenType.userDefined).rawValue
             // llama.cpp matches added tokens by the text it stores; ours is the literal content.
             tokens[token.id] = token.content

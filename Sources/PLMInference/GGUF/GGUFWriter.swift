@@ -112,13 +112,17 @@ public final class GGUFWriter {
         guard columns > 0, values.count % columns == 0 else {
             throw GGUFError.tensor(tensor.name, path: path, "\(values.count) values are not whole rows of \(columns)")
         }
+        let rowBytes = tensor.type.rowBytes(columns: columns)
+        let rows = values.count / columns
+        guard rows * rowBytes <= tensor.byteCount - writtenInCurrent else {
+            throw GGUFError.tensor(tensor.name, path: path, "\(rows) rows given, only "
+                + "\((tensor.byteCount - writtenInCurrent) / rowBytes) of its \(tensor.rows) remain")
+        }
         guard let base = values.baseAddress else { return }
         if tensor.type == .f32 {
             try write(UnsafeRawBufferPointer(values))
             return
         }
-        let rowBytes = tensor.type.rowBytes(columns: columns)
-        let rows = values.count / columns
         let rowsPerSlice = max(1, (1 << 20) / rowBytes)
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: min(rows, rowsPerSlice) * rowBytes, alignment: 64)
         defer { scratch.deallocate() }
