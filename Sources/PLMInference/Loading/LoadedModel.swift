@@ -1,4 +1,5 @@
 import PLMModel
+import Tokenization
 
 /// A model ready to run: its weights in the asked-for type, and its tokenizer when one was found.
 public struct LoadedModel: Sendable {
@@ -24,9 +25,27 @@ public struct LoadedModel: Sendable {
     }
 }
 
-/// Placeholder until the GGUF reader lands: names what is missing.
+extension EngineWeights {
+    /// The weights of a GGUF file: each matrix in place in the mapped file when it is stored in `type` (or
+    /// `type` is nil), else converted through f32 (q8_0 -> f32 dequantizes, f32 -> q8_0 quantizes).
+    public convenience init(gguf: PLMGGUFModel, type: WeightType?) throws {
+        let requested = type ?? gguf.fileType ?? .f32
+        try self.init(config: gguf.config, type: requested) { kind, layer in
+            let stored = gguf.weight(kind, layer: layer)
+            let wanted = kind.isNorm ? WeightType.f32 : requested.forMatrix(columns: stored.columns)
+            guard type != nil, stored.type != wanted else { return stored }
+            let floats = stored.decoded()
+            return WeightMatrix.converting(floats, rows: stored.rows, columns: stored.columns, to: wanted)
+        }
+    }
+}
+
+/// A model and its tokenizer from a GGUF file.
 enum GGUFModelSource {
     static func load(path: String, type: WeightType?) throws -> (weights: EngineWeights, tokenizer: ModelTokenizer?) {
-        throw ModelLoadError(path: path, message: "reading GGUF files is not built yet")
+        let model = try PLMGGUFModel(path: path)
+        let config = model.tokenizer.config(modelMaxLength: model.config.maxPositionEmbeddings)
+        let tokenizer = ModelTokenizer(tokenizer: try BPETokenizer(model: model.tokenizer.model), config: config)
+        return (try EngineWeights(gguf: model, type: type), tokenizer)
     }
 }
