@@ -32,13 +32,16 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of streaming text.")
     var json = false
 
-    @Flag(help: "With --json: also print the logits of the last prompt position.")
+    @Flag(help: "With --json: also print the logits of the last prompt position (prompt_logits).")
     var logits = false
+
+    @Flag(help: "With --json: print the logits of every prompt position, row after row (parity scripts).")
+    var allLogits = false
 
     func validate() throws {
         guard (prompt == nil) != (promptFile == nil) else { throw ValidationError("give --prompt or --prompt-file") }
         guard maxTokens >= 1 else { throw ValidationError("--max-tokens must be at least 1") }
-        if logits && !json { throw ValidationError("--logits goes with --json") }
+        if (logits || allLogits) && !json { throw ValidationError("--logits and --all-logits go with --json") }
     }
 
     func run() throws {
@@ -51,7 +54,8 @@ struct GenerateCommand: ParsableCommand {
         let generator = Generator(engine: engine, tokenizer: tokenizer.tokenizer)
         let stops = StopConditions(tokenIds: tokenizer.endOfGeneration, strings: stop, maxTokens: maxTokens)
         let result = try generator.generate(prompt: ids, cache: engine.makeCache(capacity: ids.count + maxTokens),
-                                            sampling: sampling.options, stop: stops, keepPromptLogits: logits) { piece in
+                                            sampling: sampling.options, stop: stops,
+                                            promptLogits: allLogits ? .all : logits ? .last : .none) { piece in
             guard !json else { return }
             FileHandle.standardOutput.write(Data(piece.utf8))
         }

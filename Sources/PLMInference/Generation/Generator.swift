@@ -9,7 +9,7 @@ public struct GenerationResult: Sendable, Codable {
     /// The text shown: the generated text up to any stop string, without a stop token's text.
     public var text: String
     public var stopReason: String
-    /// Logits of the last prompt position (only when asked for).
+    /// Logits of the prompt positions that were asked for: the last one, or every one (row after row).
     public var promptLogits: [Float]?
     public var prefillSeconds: Double
     public var decodeSeconds: Double
@@ -41,8 +41,12 @@ public struct Generator {
     /// turns); `onText` receives each piece of text as soon as it is certain (never half a character,
     /// never the start of a stop string). The cache ends up holding the prompt and every sampled id but
     /// the last.
+    /// Which prompt logits a result keeps.
+    public enum PromptLogits: Sendable { case none, last, all }
+
     public func generate(prompt: [Int32], cache: KVCache, sampling: SamplingOptions, stop: StopConditions,
-                         keepPromptLogits: Bool = false, onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+                         promptLogits keep: PromptLogits = .none,
+                         onText: (String) -> Void = { _ in }) throws -> GenerationResult {
         guard !prompt.isEmpty else { throw EngineError.emptyInput }
         let limit = engine.config.maxPositionEmbeddings
         guard cache.count + prompt.count <= limit else {
@@ -53,8 +57,9 @@ public struct Generator {
         var history = prompt
         var generated: [Int32] = []
         let start = DispatchTime.now().uptimeNanoseconds
-        var logits = try engine.forward(prompt, cache: cache)
-        let promptLogits = keepPromptLogits ? logits : nil
+        var logits = try engine.forward(prompt, cache: cache, output: keep == .all ? .allLogits : .lastLogits)
+        let promptLogits = keep == .none ? nil : logits
+        if keep == .all { logits = Array(logits.suffix(engine.config.vocabSize)) }
         let prefilled = DispatchTime.now().uptimeNanoseconds
         while true {
             let id = sampler.next(logits: logits, history: history)
