@@ -56,3 +56,11 @@ public struct SeededWeights: Sendable {
         }
     }
 }
+
+/// Seeded weights write to GGUF like any model: one tensor drawn at a time.
+extension SeededWeights: PLMTensorSource {
+    public func withValues<R>(of kind: PLMTensorKind, layer: Int?,
+                              _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
+        try values(kind, layer: layer).withUnsafeBufferPointer(body)
+    }
+}
