@@ -1,0 +1,120 @@
+import InferenceKernels
+import InferenceKernelsAVX2
+import InferenceKernelsAVX512
+import PLMModel
+
+/// The matrix-vector products of the decode path, for f32, f16 and q8_0 weights, at the fastest kernel
+/// level this CPU runs (`MatVecLevel.active`; every function also takes an explicit level, which tests
+/// and benchmarks use to compare levels). Pointers are not retained; the caller keeps them valid.
+public enum MatVec {
+    /// The level the kernels run at, for `plm env` and benchmark output: "avx512", "avx2" or "portable".
+    public static var kernelName: String { MatVecLevel.active.rawValue }
+
+    /// The entry points of `level`, which this CPU must run.
+    @inline(__always)
+    static func kernels(_ level: MatVecLevel) -> any MatVecKernelSet.Type {
+        switch level {
+        case .portable: return PortableKernels.self
+        case .avx2:
+            precondition(level.isSupported, "the avx2 kernels need AVX2, FMA and F16C, which this CPU lacks")
+            return AVX2Kernels.self
+        case .avx512:
+            precondition(level.isSupported, "the avx512 kernels need AVX-512 F/CD/BW/DQ/VL, which this CPU lacks")
+            return AVX512Kernels.self
+        }
+    }
+
+    /// `y[i] = dot(row rows.lowerBound + i of w, x)` for i in 0..<rows.count; x holds `w.columns` floats.
+    public static func multiply(_ w: WeightMatrix, x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                                rows: Range<Int>, level: MatVecLevel = .active) {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= w.rows, "rows \(rows) outside 0..<\(w.rows)")
+        guard !rows.isEmpty else { return }
+        let set = kernels(level)
+        let start = w.row(rows.lowerBound)
+        switch w.type {
+        case .f32:
+            set.matVecF32(weights: start, rowStride: w.rowBytes, rows: rows.count, columns: w.columns, x: x, into: y)
+        case .f16:
+            set.matVecF16(weights: start, rowStride: w.rowBytes, rows: rows.count, columns: w.columns, x: x, into: y)
+        case .q8_0:
+            set.matVecQ8(weights: start, rowStride: w.rowBytes, rows: rows.count, blocks: w.columns / Q8_0.blockValues,
+                         x: x, into: y)
+        }
+    }
+
+    /// `y = w x` for all rows, the rows split into contiguous chunks over at most `threads` workers. Each
+    /// row is computed by exactly one worker with the same operations as on one thread, so y does not
+    /// depend on `threads`. Small matrices stay on fewer workers (a chunk holds at least
+    /// `minimumChunkBytes` of weights): handing out work costs more than it saves there.
+    public static func multiply(_ w: WeightMatrix, x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                                threads: Int, level: MatVecLevel = .active) {
+        let minimumRows = max(1, minimumChunkBytes / max(1, w.rowBytes))
+        Parallel.forEachChunk(w.rows, threads: threads, minimumChunk: minimumRows) { _, range in
+            multiply(w, x: x, into: y + range.lowerBound, rows: range, level: level)
+        }
+    }
+
+    /// Weight bytes below which a chunk is not worth its own worker.
+    static let minimumChunkBytes = 64 << 10
+
+    /// `y[0..<w.columns] += sum over i of c[i] * (row rows.lowerBound + i of w)`: the transposed product.
+    /// Each column adds the rows' terms in row order (fused where the CPU has fma).
+    public static func accumulateRows(_ w: WeightMatrix, rows: Range<Int>, coefficients c: UnsafePointer<Float>,
+                                      into y: UnsafeMutablePointer<Float>, level: MatVecLevel = .active) {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= w.rows, "rows \(rows) outside 0..<\(w.rows)")
+        guard !rows.isEmpty else { return }
+        let set = kernels(level)
+        let start = w.row(rows.lowerBound)
+        switch w.type {
+        case .f32:
+            set.accumulateF32(weights: start, rowStride: w.rowBytes, rows: rows.count, columns: w.columns,
+                              coefficients: c, into: y)
+        case .f16:
+            set.accumulateF16(weights: start, rowStride: w.rowBytes, rows: rows.count, columns: w.columns,
+                              coefficients: c, into: y)
+        case .q8_0:
+            set.accumulateQ8(weights: start, rowStride: w.rowBytes, rows: rows.count,
+                             blocks: w.columns / Q8_0.blockValues, coefficients: c, into: y)
+        }
+    }
+
+    /// `out[j] = dot(row j, x)` for j in 0..<count, over f32 rows of `width` values that start `stride`
+    /// floats apart (attention scores over a cache of keys).
+    public static func dotRows(_ rows: UnsafePointer<Float>, stride: Int, count: Int, width: Int,
+                               x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                               level: MatVecLevel = .active) {
+        precondition(stride >= width, "rows overlap: stride \(stride) < width \(width)")
+        guard count > 0 else { return }
+        kernels(level).matVecF32(weights: UnsafeRawPointer(rows), rowStride: stride * 4, rows: count, columns: width,
+                                 x: x, into: out)
+    }
+
+    /// `y[0..<width] += sum over j of w[j] * (row j)`, over f32 rows as in `dotRows` (attention's weighted
+    /// sum of cached values).
+    public static func axpyRows(_ rows: UnsafePointer<Float>, stride: Int, count: Int, width: Int,
+                                weights w: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                                level: MatVecLevel = .active) {
+        precondition(stride >= width, "rows overlap: stride \(stride) < width \(width)")
+        guard count > 0 else { return }
+        kernels(level).accumulateF32(weights: UnsafeRawPointer(rows), rowStride: stride * 4, rows: count,
+                                     columns: width, coefficients: w, into: y)
+    }
+
+    /// Rows `range` of w widened to f32 into `destination` (range.count x w.columns), equal bit for bit to
+    /// `WeightConversion.decode`.
+    public static func decodeRows(_ w: WeightMatrix, _ range: Range<Int>, into destination: UnsafeMutablePointer<Float>,
+                                  level: MatVecLevel = .active) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= w.rows, "rows \(range) outside 0..<\(w.rows)")
+        guard !range.isEmpty else { return }
+        let start = w.row(range.lowerBound)
+        switch w.type {
+        case .f32:
+            UnsafeMutableRawPointer(destination).copyMemory(from: start, byteCount: range.count * w.rowBytes)
+        case .f16:
+            // Rows are contiguous, so the whole range is one run of halves.
+            kernels(level).decodeF16(start, count: range.count * w.columns, into: destination)
+        case .q8_0:
+            kernels(level).decodeQ8(start, blocks: range.count * w.columns / Q8_0.blockValues, into: destination)
+        }
+    }
+}
