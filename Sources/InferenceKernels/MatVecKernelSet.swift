@@ -34,4 +34,9 @@ public protocol MatVecKernelSet {
     static func decodeF16(_ source: UnsafeRawPointer, count: Int, into destination: UnsafeMutablePointer<Float>)
     /// `blocks` q8_0 blocks widened to floats.
     static func decodeQ8(_ source: UnsafeRawPointer, blocks: Int, into destination: UnsafeMutablePointer<Float>)
+    /// x (`32 * layout.blocks` floats) quantized to q8_0 into `layout`, for `matVecQ8Activations`.
+    static func quantizeQ8Activations(_ x: UnsafePointer<Float>, into layout: Q8ActivationLayout)
+    /// `y[r] = dot(row r, x')` for q8_0 rows and x' quantized by `quantizeQ8Activations`.
+    static func matVecQ8Activations(weights: UnsafeRawPointer, rowStride: Int, rows: Int,
+                                    activations: Q8ActivationLayout, into y: UnsafeMutablePointer<Float>)
 }

@@ -51,4 +51,16 @@ public enum PortableKernels: MatVecKernelSet {
     public static func decodeQ8(_ source: UnsafeRawPointer, blocks: Int, into destination: UnsafeMutablePointer<Float>) {
         decodeQ8Blocks(PortableLevel.self, source, blocks: blocks, into: destination)
     }
+
+    @inline(never)
+    public static func quantizeQ8Activations(_ x: UnsafePointer<Float>, into layout: Q8ActivationLayout) {
+        InferenceKernels.quantizeQ8Activations(PortableLevel.self, x, into: layout)
+    }
+
+    @inline(never)
+    public static func matVecQ8Activations(weights: UnsafeRawPointer, rowStride: Int, rows: Int,
+                                           activations: Q8ActivationLayout, into y: UnsafeMutablePointer<Float>) {
+        InferenceKernels.matVecQ8Activations(PortableLevel.self, weights: weights, rowStride: rowStride, rows: rows,
+                                             activations: activations, into: y)
+    }
 }

@@ -10,18 +10,20 @@ import Testing
         // 1 MiB and more of weights, so that the threaded form really splits the rows.
         let w = MatVecFixture.matrix(type, rows: 301, columns: 1024, seed: 7)
         let x = MatVecFixture.values(1024, seed: 8)
-        var single = [Float](repeating: 0, count: w.rows)
-        MatVec.multiply(w, x: x, into: &single, threads: 1, level: level)
-        for threads in [2, 3, 7] {
-            var split = [Float](repeating: 0, count: w.rows)
-            MatVec.multiply(w, x: x, into: &split, threads: threads, level: level)
-            #expect(split.map(\.bitPattern) == single.map(\.bitPattern), "\(threads) threads")
-        }
-        // Any row range gives the same bits for its rows as the whole matrix.
-        for range in [0..<1, 3..<10, 101..<298, 297..<301] {
-            var part = [Float](repeating: 0, count: range.count)
-            MatVec.multiply(w, x: x, into: &part, rows: range, level: level)
-            #expect(part.map(\.bitPattern) == single[range].map(\.bitPattern), "rows \(range)")
+        for method in type == .q8_0 ? Q8Method.allCases : [.floatActivations] {
+            var single = [Float](repeating: 0, count: w.rows)
+            MatVec.multiply(w, x: x, into: &single, threads: 1, level: level, q8: method)
+            for threads in [2, 3, 7] {
+                var split = [Float](repeating: 0, count: w.rows)
+                MatVec.multiply(w, x: x, into: &split, threads: threads, level: level, q8: method)
+                #expect(split.map(\.bitPattern) == single.map(\.bitPattern), "\(method), \(threads) threads")
+            }
+            // Any row range gives the same bits for its rows as the whole matrix.
+            for range in [0..<1, 3..<10, 101..<298, 297..<301] {
+                var part = [Float](repeating: 0, count: range.count)
+                MatVec.multiply(w, x: x, into: &part, rows: range, level: level, q8: method)
+                #expect(part.map(\.bitPattern) == single[range].map(\.bitPattern), "\(method), rows \(range)")
+            }
         }
     }
 

@@ -22,19 +22,33 @@ import Testing
 
     @Test(arguments: MatVecLevel.supported, WeightType.allCases)
     func multiplyMatchesReference(level: MatVecLevel, type: WeightType) {
-        for (index, shape) in Self.shapes(type).enumerated() {
-            let w = MatVecFixture.matrix(type, rows: shape.rows, columns: shape.columns, seed: UInt64(index))
-            let x = MatVecFixture.values(shape.columns, seed: 100 + UInt64(index))
-            for range in Self.ranges(shape.rows) {
-                var y = [Float](repeating: .nan, count: range.count + 1)
-                MatVec.multiply(w, x: x, into: &y, rows: range, level: level)
-                for (i, r) in range.enumerated() {
-                    let reference = MatVecFixture.referenceDot(MatVecFixture.referenceRow(w, r), x)
-                    let bound = MatVecFixture.tolerance(terms: shape.columns, magnitude: reference.magnitude)
-                    #expect(abs(Double(y[i]) - reference.value) <= bound,
-                            "\(level) \(type) \(shape) row \(r): \(y[i]) vs \(reference.value)")
+        for method in type == .q8_0 ? Q8Method.allCases : [.floatActivations] {
+            for (index, shape) in Self.shapes(type).enumerated() {
+                let w = MatVecFixture.matrix(type, rows: shape.rows, columns: shape.columns, seed: UInt64(index))
+                let x = MatVecFixture.values(shape.columns, seed: 100 + UInt64(index))
+                for range in Self.ranges(shape.rows) {
+                    var y = [Float](repeating: .nan, count: range.count + 1)
+                    MatVec.multiply(w, x: x, into: &y, rows: range, level: level, q8: method)
+                    for (i, r) in range.enumerated() {
+                        let row = MatVecFixture.referenceRow(w, r)
+                        let reference = MatVecFixture.referenceDot(row, x)
+                        var bound = MatVecFixture.tolerance(terms: shape.columns, magnitude: reference.magnitude)
+                        if method == .quantizedActivations {
+                            bound += MatVecFixture.quantizedActivationError(row, x)
+                            // The quantized product's own f32 rounding, on the slightly moved x.
+                            bound *= 1.01
+                        }
+                        #expect(abs(Double(y[i]) - reference.value) <= bound,
+                                "\(level) \(type) \(method) \(shape) row \(r): \(y[i]) vs \(reference.value)")
+                        if method == .quantizedActivations {
+                            // Against x as quantized (the encoder's bytes and scales), only f32 rounding.
+                            let exact = MatVecFixture.referenceDot(row, MatVecFixture.q8RoundTrip(x))
+                            #expect(abs(Double(y[i]) - exact.value)
+                                <= MatVecFixture.tolerance(terms: shape.columns, magnitude: exact.magnitude))
+                        }
+                    }
+                    #expect(y[range.count].isNaN, "wrote past the rows asked for")
                 }
-                #expect(y[range.count].isNaN, "wrote past the rows asked for")
             }
         }
     }

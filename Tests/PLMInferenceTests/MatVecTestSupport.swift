@@ -37,4 +37,27 @@ enum MatVecFixture {
     static func tolerance(terms: Int, magnitude: Double) -> Double {
         Double(terms + 2) * Double(Float.ulpOfOne) * magnitude + 1e-30
     }
+
+    /// How far quantizing x to q8_0 may move dot(row, x): per block, each x moves by at most
+    /// 0.5625 * amax / 127 (half a q8_0 step, plus 127 times the f16 scale's relative error 2^-11),
+    /// times the block's sum of |w|.
+    static func quantizedActivationError(_ row: [Float], _ x: [Float]) -> Double {
+        var bound = 0.0
+        for start in stride(from: 0, to: x.count, by: 32) {
+            let block = start..<min(start + 32, x.count)
+            let amax = x[block].map { abs(Double($0)) }.max() ?? 0
+            let weights = row[block].reduce(0.0) { $0 + abs(Double($1)) }
+            bound += 0.5625 * amax / 127 * weights
+        }
+        return bound
+    }
+
+    /// x after encoding to q8_0 and decoding again: what a quantized-x product multiplies by.
+    static func q8RoundTrip(_ x: [Float]) -> [Float] {
+        var bytes = [UInt8](repeating: 0, count: WeightType.q8_0.rowBytes(columns: x.count))
+        bytes.withUnsafeMutableBytes { WeightConversion.encode(x, count: x.count, as: .q8_0, into: $0.baseAddress!) }
+        var decoded = [Float](repeating: 0, count: x.count)
+        bytes.withUnsafeBytes { WeightConversion.decode($0.baseAddress!, count: x.count, as: .q8_0, into: &decoded) }
+        return decoded
+    }
 }

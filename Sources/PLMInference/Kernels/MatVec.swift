@@ -25,37 +25,75 @@ public enum MatVec {
     }
 
     /// `y[i] = dot(row rows.lowerBound + i of w, x)` for i in 0..<rows.count; x holds `w.columns` floats.
+    /// For q8_0 weights `q8` says how x enters (see `Q8Method`); when it is quantized, this form quantizes
+    /// it on every call (O(columns)), so split rows with the threaded form, which quantizes once.
     public static func multiply(_ w: WeightMatrix, x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                                rows: Range<Int>, level: MatVecLevel = .active) {
+                                rows: Range<Int>, level: MatVecLevel = .active, q8: Q8Method? = nil) {
         precondition(rows.lowerBound >= 0 && rows.upperBound <= w.rows, "rows \(rows) outside 0..<\(w.rows)")
         guard !rows.isEmpty else { return }
-        let set = kernels(level)
-        let start = w.row(rows.lowerBound)
-        switch w.type {
-        case .f32:
-            set.matVecF32(weights: start, rowStride: w.rowBytes, rows: rows.count, columns: w.columns, x: x, into: y)
-        case .f16:
-            set.matVecF16(weights: start, rowStride: w.rowBytes, rows: rows.count, columns: w.columns, x: x, into: y)
-        case .q8_0:
-            set.matVecQ8(weights: start, rowStride: w.rowBytes, rows: rows.count, blocks: w.columns / Q8_0.blockValues,
-                         x: x, into: y)
+        withOperand(w, x: x, level: level, q8: q8) { operand in
+            multiply(w, operand, into: y, rows: rows, level: level)
         }
     }
 
     /// `y = w x` for all rows, the rows split into contiguous chunks over at most `threads` workers. Each
-    /// row is computed by exactly one worker with the same operations as on one thread, so y does not
-    /// depend on `threads`. Small matrices stay on fewer workers (a chunk holds at least
-    /// `minimumChunkBytes` of weights): handing out work costs more than it saves there.
+    /// row is computed by exactly one worker with the same operations as on one thread (and x, when
+    /// quantized, is quantized once before), so y does not depend on `threads`. Small matrices stay on
+    /// fewer workers (a chunk holds at least `minimumChunkBytes` of weights): handing out work costs more
+    /// than it saves there.
     public static func multiply(_ w: WeightMatrix, x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                                threads: Int, level: MatVecLevel = .active) {
+                                threads: Int, level: MatVecLevel = .active, q8: Q8Method? = nil) {
         let minimumRows = max(1, minimumChunkBytes / max(1, w.rowBytes))
-        Parallel.forEachChunk(w.rows, threads: threads, minimumChunk: minimumRows) { _, range in
-            multiply(w, x: x, into: y + range.lowerBound, rows: range, level: level)
+        withOperand(w, x: x, level: level, q8: q8) { operand in
+            Parallel.forEachChunk(w.rows, threads: threads, minimumChunk: minimumRows) { _, range in
+                multiply(w, operand, into: y + range.lowerBound, rows: range, level: level)
+            }
         }
     }
 
     /// Weight bytes below which a chunk is not worth its own worker.
     static let minimumChunkBytes = 64 << 10
+
+    /// x as the kernels take it: floats, or (q8_0 weights) quantized into a temporary layout.
+    enum Operand {
+        case floats(UnsafePointer<Float>)
+        case quantized(Q8ActivationLayout)
+    }
+
+    /// Runs `body` with x in the form `w`'s kernels at `level` take.
+    static func withOperand(_ w: WeightMatrix, x: UnsafePointer<Float>, level: MatVecLevel, q8: Q8Method?,
+                            _ body: (Operand) -> Void) {
+        guard w.type == .q8_0, (q8 ?? Q8Method.preferred(level)) == .quantizedActivations else {
+            body(.floats(x))
+            return
+        }
+        let blocks = w.columns / Q8_0.blockValues
+        withUnsafeTemporaryAllocation(byteCount: Q8ActivationLayout.bytes(blocks: blocks), alignment: 64) { memory in
+            let layout = Q8ActivationLayout(blocks: blocks, memory: memory.baseAddress!)
+            kernels(level).quantizeQ8Activations(x, into: layout)
+            body(.quantized(layout))
+        }
+    }
+
+    /// The product for rows `rows` with x already in kernel form.
+    static func multiply(_ w: WeightMatrix, _ x: Operand, into y: UnsafeMutablePointer<Float>, rows: Range<Int>,
+                         level: MatVecLevel) {
+        let set = kernels(level)
+        let start = w.row(rows.lowerBound)
+        switch (w.type, x) {
+        case (.f32, .floats(let x)):
+            set.matVecF32(weights: start, rowStride: w.rowBytes, rows: rows.count, columns: w.columns, x: x, into: y)
+        case (.f16, .floats(let x)):
+            set.matVecF16(weights: start, rowStride: w.rowBytes, rows: rows.count, columns: w.columns, x: x, into: y)
+        case (.q8_0, .floats(let x)):
+            set.matVecQ8(weights: start, rowStride: w.rowBytes, rows: rows.count, blocks: w.columns / Q8_0.blockValues,
+                         x: x, into: y)
+        case (.q8_0, .quantized(let layout)):
+            set.matVecQ8Activations(weights: start, rowStride: w.rowBytes, rows: rows.count, activations: layout, into: y)
+        case (_, .quantized):
+            preconditionFailure("only q8_0 weights take a quantized x")
+        }
+    }
 
     /// `y[0..<w.columns] += sum over i of c[i] * (row rows.lowerBound + i of w)`: the transposed product.
     /// Each column adds the rows' terms in row order (fused where the CPU has fma).

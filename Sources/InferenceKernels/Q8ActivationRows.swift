@@ -1,0 +1,111 @@
+// q8_0 weights times x quantized to q8_0 (Q8Activations.swift), written once for every level that can
+// multiply bytes: integer partial sums per block, then one fma per group of blocks with the product of
+// the weight and x scales. Rows go four at a time, sharing each load of x; a row's operations are the
+// same in a group or alone, so results do not depend on the row split.
+
+/// A kernel level that multiplies q8_0 weight bytes by quantized x bytes in integers. Swift's SIMD types
+/// cannot express those instructions (VNNI's vpdpbusd, AVX2's vpmaddubsw), so each x86 module supplies
+/// this one step; the loops around it are the generic ones below.
+public protocol ByteDotLevel: KernelLevel {
+    /// q8_0 blocks whose partial sums fill one `Vector` (8 lanes per block).
+    static var blocksPerVector: Int { get }
+    /// The integer dot products of `count` (1 or `blocksPerVector`) consecutive q8_0 weight blocks at
+    /// `weights` with x's bytes (32 per block at `quants`), as floats: lane 8k + i holds the sum over
+    /// j in 4i..<4i+4 of w[k][j] * x[k][j]; lanes of blocks past `count` are 0. `corrections` holds the
+    /// layout's -128 * (x's 4-byte group sums), for implementations that bias the weights by +128.
+    static func byteDots(_ weights: UnsafeRawPointer, count: Int, quants: UnsafeRawPointer,
+                         corrections: UnsafeRawPointer) -> Vector
+}
+
+extension ByteDotLevel {
+    /// The scales of `count` consecutive weight blocks, each repeated over its block's 8 lanes (0 past
+    /// `count`).
+    @inlinable @inline(__always)
+    static func blockScales(_ weights: UnsafeRawPointer, count: Int) -> Vector {
+        var scales = Vector()
+        for lane in 0..<Vector.scalarCount where lane >> 3 < count {
+            scales[lane] = q8Scale(weights + (lane >> 3) &* q8BlockBytes)
+        }
+        return scales
+    }
+}
+
+/// `y[r] = dot(row r, x')` for r in 0..<rows of a q8_0 matrix (rows of `activations.blocks` blocks,
+/// `rowStride` bytes apart), where x' is x as quantized into `activations`.
+@inlinable
+public func matVecQ8Activations<Level: ByteDotLevel>(
+    _: Level.Type, weights: UnsafeRawPointer, rowStride: Int, rows: Int, activations: Q8ActivationLayout,
+    into y: UnsafeMutablePointer<Float>
+) {
+    let perVector = Level.blocksPerVector
+    let blocks = activations.blocks
+    let wholeEnd = blocks / perVector &* perVector
+    @inline(__always) func add(_ sum: inout Level.Vector, _ row: UnsafeRawPointer, _ block: Int, _ count: Int) {
+        let w = row + block &* q8BlockBytes
+        let dots = Level.byteDots(w, count: count, quants: activations.quants + block &* 32,
+                                  corrections: activations.corrections + block &* 32)
+        let scales = Level.blockScales(w, count: count) * Level.Vector.load(activations.scales + block &* 32)
+        Level.multiplyAdd(&sum, dots, scales)
+    }
+    var row = 0
+    while row &+ 4 <= rows {
+        let r0 = weights + row &* rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride, r3 = r2 + rowStride
+        var s0 = Level.Vector(), s1 = Level.Vector(), s2 = Level.Vector(), s3 = Level.Vector()
+        var block = 0
+        while block < wholeEnd {
+            add(&s0, r0, block, perVector)
+            add(&s1, r1, block, perVector)
+            add(&s2, r2, block, perVector)
+            add(&s3, r3, block, perVector)
+            block &+= perVector
+        }
+        while block < blocks {
+            add(&s0, r0, block, 1)
+            add(&s1, r1, block, 1)
+            add(&s2, r2, block, 1)
+            add(&s3, r3, block, 1)
+            block &+= 1
+        }
+        y[row] = s0.total()
+        y[row &+ 1] = s1.total()
+        y[row &+ 2] = s2.total()
+        y[row &+ 3] = s3.total()
+        row &+= 4
+    }
+    while row < rows {
+        let r0 = weights + row &* rowStride
+        var s0 = Level.Vector()
+        var block = 0
+        while block < wholeEnd {
+            add(&s0, r0, block, perVector)
+            block &+= perVector
+        }
+        while block < blocks {
+            add(&s0, r0, block, 1)
+            block &+= 1
+        }
+        y[row] = s0.total()
+        row &+= 1
+    }
+}
+
+extension PortableLevel: ByteDotLevel {
+    @inlinable public static var blocksPerVector: Int { 1 }
+
+    /// Plain integer arithmetic, one block per vector of 8 lanes.
+    @inlinable @inline(__always)
+    public static func byteDots(_ weights: UnsafeRawPointer, count: Int, quants: UnsafeRawPointer,
+                                corrections: UnsafeRawPointer) -> Vector {
+        var dots = Vector()
+        for lane in 0..<8 {
+            var sum: Int32 = 0
+            for byte in 0..<4 {
+                let index = lane &* 4 &+ byte
+                sum &+= Int32(weights.load(fromByteOffset: 2 &+ index, as: Int8.self))
+                    &* Int32(quants.load(fromByteOffset: index, as: Int8.self))
+            }
+            dots[lane] = Float(sum)
+        }
+        return dots
+    }
+}

@@ -1,0 +1,108 @@
+// x quantized to q8_0 for a q8_0 x q8_0 product, as ggml does for q8_0 weights (its vec_dot_q8_0_q8_0):
+// integer products of the weights' bytes with x's bytes, one scale multiply per block pair.
+//
+// The rule is WeightConversion.encode's (ggml's quantize_row_q8_0_ref): per block of 32, d = amax / 127,
+// q = round(x / d) half away from zero (computed with the f32 reciprocal of d), d kept as the f16 that a
+// q8_0 block stores. The product then sees x' = f16(d) * q instead of x: per value an error of at most
+// d/2 from the rounding plus 127 * |d - f16(d)| <= 127 * d * 2^-11 from the scale, so at most
+// 0.5625 * d = 0.5625 * amax / 127 (0.44% of the block's largest |x|).
+//
+// Besides the bytes and scales the kernels want, per block: the scale repeated in 8 lanes (lane layout
+// of the integer partial sums, below) and, per group of 4 bytes, -128 * (their sum), which undoes the
+// +128 bias that lets VNNI's unsigned x signed byte products take signed weights.
+
+/// Where one quantized x lives: caller-owned memory of `Q8ActivationLayout.bytes(blocks:)` bytes,
+/// 64-byte aligned. The arrays hold a whole number of block pairs (a zero block after an odd count), so
+/// that kernels taking two blocks per vector may load past the last block.
+public struct Q8ActivationLayout {
+    public let blocks: Int
+    /// 32 signed bytes per block.
+    public let quants: UnsafeMutableRawPointer
+    /// 8 Int32 per block: -128 * (sum of the block's bytes 4i..<4i+4) in lane i.
+    public let corrections: UnsafeMutableRawPointer
+    /// 8 Floats per block: the block's scale, in every lane.
+    public let scales: UnsafeMutableRawPointer
+
+    /// `blocks` rounded up to a whole number of pairs.
+    @inlinable
+    static func paddedBlocks(_ blocks: Int) -> Int { (blocks &+ 1) & ~1 }
+
+    /// Bytes of memory one quantized vector of `blocks` blocks needs.
+    @inlinable
+    public static func bytes(blocks: Int) -> Int { paddedBlocks(blocks) &* 96 }
+
+    /// The three arrays, one after another in `memory`.
+    @inlinable
+    public init(blocks: Int, memory: UnsafeMutableRawPointer) {
+        let padded = Self.paddedBlocks(blocks)
+        self.blocks = blocks
+        quants = memory
+        corrections = memory + padded &* 32
+        scales = memory + padded &* 64
+    }
+}
+
+/// Quantizes `32 * layout.blocks` floats of x into `layout`.
+@inlinable
+public func quantizeQ8Activations<Level: KernelLevel>(
+    _: Level.Type, _ x: UnsafePointer<Float>, into layout: Q8ActivationLayout
+) {
+    let width = Level.width
+    for block in 0..<layout.blocks {
+        let values = UnsafeRawPointer(x + block &* 32)
+        // amax over the block, in vectors.
+        var largest = Level.Vector(), finite = Level.Vector()
+        var lane = 0
+        while lane < 32 {
+            let v = Level.Vector.load(values + lane &* 4)
+            largest = pointwiseMax(largest, magnitude(v))
+            finite += v * 0  // stays 0 unless a lane is NaN or infinite (pointwiseMax drops NaNs)
+            lane &+= width
+        }
+        let amax = finite.sum() == 0 ? largest.max() : .nan
+        let quants = layout.quants + block &* 32
+        let corrections = (layout.corrections + block &* 32).assumingMemoryBound(to: Int32.self)
+        let scales = (layout.scales + block &* 32).assumingMemoryBound(to: Float.self)
+        guard amax.isFinite else {
+            // A NaN or infinity has no q8_0 form (the scalar encoder would trap): the block's products
+            // become NaN, as they would with x in f32.
+            quants.initializeMemory(as: UInt8.self, repeating: 0, count: 32)
+            for group in 0..<8 {
+                corrections[group] = 0
+                scales[group] = .nan
+            }
+            continue
+        }
+        let d = amax / 127
+        let inverse: Float = d != 0 ? 1 / d : 0
+        lane = 0
+        while lane < 32 {
+            let scaled = Level.Vector.load(values + lane &* 4) * inverse
+            for index in 0..<width {
+                quants.storeBytes(of: Int8(scaled[index].rounded()), toByteOffset: lane &+ index, as: Int8.self)
+            }
+            lane &+= width
+        }
+        let stored = Float(Float16(d))
+        for group in 0..<8 {
+            var sum: Int32 = 0
+            for byte in 0..<4 { sum &+= Int32(quants.load(fromByteOffset: group &* 4 &+ byte, as: Int8.self)) }
+            corrections[group] = -128 &* sum
+            scales[group] = stored
+        }
+    }
+    // The padding block: no bytes, no scale.
+    for block in layout.blocks..<Q8ActivationLayout.paddedBlocks(layout.blocks) {
+        (layout.quants + block &* 32).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
+        (layout.corrections + block &* 32).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
+        (layout.scales + block &* 32).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
+    }
+}
+
+/// |v| lane by lane (SIMD floats have no `magnitude`; LLVM turns this into one `and`).
+@inlinable @inline(__always)
+func magnitude<V: KernelVector>(_ v: V) -> V {
+    var result = V()
+    for lane in 0..<V.scalarCount { result[lane] = v[lane].magnitude }
+    return result
+}
