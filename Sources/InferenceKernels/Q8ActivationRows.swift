@@ -1,7 +1,6 @@
 // q8_0 weights times x quantized to q8_0 (Q8Activations.swift), written once for every level that can
 // multiply bytes: integer partial sums per block, then one fma per group of blocks with the product of
-// the weight and x scales. Rows go four at a time, sharing each load of x; a row's operations are the
-// same in a group or alone, so results do not depend on the row split.
+// the weight and x scales.
 
 /// A kernel level that multiplies q8_0 weight bytes by quantized x bytes in integers. Swift's SIMD types
 /// cannot express those instructions (VNNI's vpdpbusd, AVX2's vpmaddubsw), so each x86 module supplies
@@ -31,7 +30,9 @@ extension ByteDotLevel {
 }
 
 /// `y[r] = dot(row r, x')` for r in 0..<rows of a q8_0 matrix (rows of `activations.blocks` blocks,
-/// `rowStride` bytes apart), where x' is x as quantized into `activations`.
+/// `rowStride` bytes apart), where x' is x as quantized into `activations`. Groups of blocks alternate
+/// between two accumulators per row; rows go one at a time, or four at a time when x's arrays are too
+/// large for L1 (see ElementRows.swift), with the same operations.
 @inlinable
 public func matVecQ8Activations<Level: ByteDotLevel>(
     _: Level.Type, weights: UnsafeRawPointer, rowStride: Int, rows: Int, activations: Q8ActivationLayout,
@@ -40,6 +41,7 @@ public func matVecQ8Activations<Level: ByteDotLevel>(
     let perVector = Level.blocksPerVector
     let blocks = activations.blocks
     let wholeEnd = blocks / perVector &* perVector
+    let pairEnd = blocks / (2 &* perVector) &* (2 &* perVector)
     @inline(__always) func add(_ sum: inout Level.Vector, _ row: UnsafeRawPointer, _ block: Int, _ count: Int) {
         let w = row + block &* q8BlockBytes
         let dots = Level.byteDots(w, count: count, quants: activations.quants + block &* 32,
@@ -47,44 +49,59 @@ public func matVecQ8Activations<Level: ByteDotLevel>(
         let scales = Level.blockScales(w, count: count) * Level.Vector.load(activations.scales + block &* 32)
         Level.multiplyAdd(&sum, dots, scales)
     }
-    var row = 0
-    while row &+ 4 <= rows {
-        let r0 = weights + row &* rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride, r3 = r2 + rowStride
-        var s0 = Level.Vector(), s1 = Level.Vector(), s2 = Level.Vector(), s3 = Level.Vector()
-        var block = 0
-        while block < wholeEnd {
-            add(&s0, r0, block, perVector)
-            add(&s1, r1, block, perVector)
-            add(&s2, r2, block, perVector)
-            add(&s3, r3, block, perVector)
+    /// One row's blocks from `block` on, after the pairs of groups: a last whole group, then single
+    /// blocks.
+    @inline(__always) func finish(_ a: inout Level.Vector, _ b: inout Level.Vector, _ row: UnsafeRawPointer,
+                                  from start: Int) {
+        var block = start
+        if block < wholeEnd {
+            add(&a, row, block, perVector)
             block &+= perVector
         }
         while block < blocks {
-            add(&s0, r0, block, 1)
-            add(&s1, r1, block, 1)
-            add(&s2, r2, block, 1)
-            add(&s3, r3, block, 1)
+            add(&b, row, block, 1)
             block &+= 1
         }
-        y[row] = s0.total()
-        y[row &+ 1] = s1.total()
-        y[row &+ 2] = s2.total()
-        y[row &+ 3] = s3.total()
+    }
+    var row = 0
+    while groupsRows(xBytes: Q8ActivationLayout.bytes(blocks: blocks)) && row &+ 4 <= rows {
+        let r0 = weights + row &* rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride, r3 = r2 + rowStride
+        var a0 = Level.Vector(), a1 = Level.Vector(), a2 = Level.Vector(), a3 = Level.Vector()
+        var b0 = Level.Vector(), b1 = Level.Vector(), b2 = Level.Vector(), b3 = Level.Vector()
+        var block = 0
+        while block < pairEnd {
+            let next = block &+ perVector
+            add(&a0, r0, block, perVector)
+            add(&b0, r0, next, perVector)
+            add(&a1, r1, block, perVector)
+            add(&b1, r1, next, perVector)
+            add(&a2, r2, block, perVector)
+            add(&b2, r2, next, perVector)
+            add(&a3, r3, block, perVector)
+            add(&b3, r3, next, perVector)
+            block &+= 2 &* perVector
+        }
+        finish(&a0, &b0, r0, from: block)
+        finish(&a1, &b1, r1, from: block)
+        finish(&a2, &b2, r2, from: block)
+        finish(&a3, &b3, r3, from: block)
+        y[row] = (a0 + b0).total()
+        y[row &+ 1] = (a1 + b1).total()
+        y[row &+ 2] = (a2 + b2).total()
+        y[row &+ 3] = (a3 + b3).total()
         row &+= 4
     }
     while row < rows {
         let r0 = weights + row &* rowStride
-        var s0 = Level.Vector()
+        var a0 = Level.Vector(), b0 = Level.Vector()
         var block = 0
-        while block < wholeEnd {
-            add(&s0, r0, block, perVector)
-            block &+= perVector
+        while block < pairEnd {
+            add(&a0, r0, block, perVector)
+            add(&b0, r0, block &+ perVector, perVector)
+            block &+= 2 &* perVector
         }
-        while block < blocks {
-            add(&s0, r0, block, 1)
-            block &+= 1
-        }
-        y[row] = s0.total()
+        finish(&a0, &b0, r0, from: block)
+        y[row] = (a0 + b0).total()
         row &+= 1
     }
 }

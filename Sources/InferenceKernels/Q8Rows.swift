@@ -2,8 +2,7 @@
 //
 // A q8_0 block is an f16 scale d and 32 signed bytes q (value = d * q). Per row and block the kernel
 // sums q * x over the block's 32 columns in vectors, then adds d times that sum to the row's
-// accumulator: one scale multiply per block instead of one per value. Rows go four at a time, sharing
-// each load of x, and a row's operations are the same whether it is in a group or alone.
+// accumulator: one scale multiply per block instead of one per value.
 
 /// Bytes of one q8_0 block: the f16 scale, then 32 signed bytes. (Computed constants rather than
 /// global `let`s, which other modules would reach through an addressor call.)
@@ -31,45 +30,67 @@ func q8BlockSum<Level: KernelLevel>(_: Level.Type, _ block: UnsafeRawPointer, _ 
 }
 
 /// `y[r] = dot(row r, x)` for `r` in `0..<rows` of a q8_0 matrix whose rows hold `blocks` blocks and
-/// start `rowStride` bytes apart.
+/// start `rowStride` bytes apart. Blocks go in pairs into two accumulators per row; rows one at a time,
+/// or four at a time when x is too large for L1 (see ElementRows.swift), with the same operations.
 @inlinable
 public func matVecQ8Blocks<Level: KernelLevel>(
     _: Level.Type, weights: UnsafeRawPointer, rowStride: Int, rows: Int, blocks: Int,
     x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>
 ) {
     let xs = UnsafeRawPointer(x)
-    @inline(__always) func add(_ sum: inout Level.Vector, _ row: UnsafeRawPointer, _ block: Int, _ xb: UnsafeRawPointer) {
+    @inline(__always) func add(_ sum: inout Level.Vector, _ row: UnsafeRawPointer, _ block: Int) {
         let b = row + block &* q8BlockBytes
+        let xb = xs + block &* (q8BlockValues &* 4)
         Level.multiplyAdd(&sum, q8BlockSum(Level.self, b, xb), Level.Vector(repeating: q8Scale(b)))
     }
+    let pairEnd = blocks & ~1
     var row = 0
-    while row &+ 4 <= rows {
+    while groupsRows(xBytes: blocks &* 128) && row &+ 4 <= rows {
         let r0 = weights + row &* rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride, r3 = r2 + rowStride
-        var s0 = Level.Vector(), s1 = Level.Vector(), s2 = Level.Vector(), s3 = Level.Vector()
-        for block in 0..<blocks {
-            let xb = xs + block &* (q8BlockValues &* 4)
-            add(&s0, r0, block, xb)
-            add(&s1, r1, block, xb)
-            add(&s2, r2, block, xb)
-            add(&s3, r3, block, xb)
+        var a0 = Level.Vector(), a1 = Level.Vector(), a2 = Level.Vector(), a3 = Level.Vector()
+        var b0 = Level.Vector(), b1 = Level.Vector(), b2 = Level.Vector(), b3 = Level.Vector()
+        var block = 0
+        while block < pairEnd {
+            add(&a0, r0, block)
+            add(&b0, r0, block &+ 1)
+            add(&a1, r1, block)
+            add(&b1, r1, block &+ 1)
+            add(&a2, r2, block)
+            add(&b2, r2, block &+ 1)
+            add(&a3, r3, block)
+            add(&b3, r3, block &+ 1)
+            block &+= 2
         }
-        y[row] = s0.total()
-        y[row &+ 1] = s1.total()
-        y[row &+ 2] = s2.total()
-        y[row &+ 3] = s3.total()
+        if block < blocks {
+            add(&a0, r0, block)
+            add(&a1, r1, block)
+            add(&a2, r2, block)
+            add(&a3, r3, block)
+        }
+        y[row] = (a0 + b0).total()
+        y[row &+ 1] = (a1 + b1).total()
+        y[row &+ 2] = (a2 + b2).total()
+        y[row &+ 3] = (a3 + b3).total()
         row &+= 4
     }
     while row < rows {
         let r0 = weights + row &* rowStride
-        var s0 = Level.Vector()
-        for block in 0..<blocks { add(&s0, r0, block, xs + block &* (q8BlockValues &* 4)) }
-        y[row] = s0.total()
+        var a0 = Level.Vector(), b0 = Level.Vector()
+        var block = 0
+        while block < pairEnd {
+            add(&a0, r0, block)
+            add(&b0, r0, block &+ 1)
+            block &+= 2
+        }
+        if block < blocks { add(&a0, r0, block) }
+        y[row] = (a0 + b0).total()
         row &+= 1
     }
 }
 
 /// `y[0..<32 * blocks] += sum over r of c[r] * (row r)` for a q8_0 matrix. Each block of each row
-/// adds `(c[r] * d) * q` to y, rows in order, four rows per pass over y.
+/// adds `(c[r] * d) * q` to y, rows in order; one row per pass over y, or four when y is too large for
+/// L1 (see ElementAccumulate.swift).
 @inlinable
 public func accumulateQ8Blocks<Level: KernelLevel>(
     _: Level.Type, weights: UnsafeRawPointer, rowStride: Int, rows: Int, blocks: Int,
@@ -78,7 +99,7 @@ public func accumulateQ8Blocks<Level: KernelLevel>(
     let width = Level.width
     let ys = UnsafeMutableRawPointer(y)
     var row = 0
-    while row &+ 4 <= rows {
+    while groupsRows(xBytes: blocks &* 128) && row &+ 4 <= rows {
         let r0 = weights + row &* rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride, r3 = r2 + rowStride
         for block in 0..<blocks {
             let offset = block &* q8BlockBytes

@@ -5,24 +5,27 @@ import Testing
 /// What the engine relies on besides accuracy: a row's result does not depend on the thread count or on
 /// which rows were computed with it, and decoding to f32 is exact.
 @Suite struct MatVecDeterminismTests {
+    /// Short rows (taken one at a time) and long rows (taken four at a time), each 1 MiB and more of
+    /// weights so that the threaded form really splits the rows.
     @Test(arguments: MatVecLevel.supported, WeightType.allCases)
     func threadCountDoesNotChangeResults(level: MatVecLevel, type: WeightType) {
-        // 1 MiB and more of weights, so that the threaded form really splits the rows.
-        let w = MatVecFixture.matrix(type, rows: 301, columns: 1024, seed: 7)
-        let x = MatVecFixture.values(1024, seed: 8)
-        for method in type == .q8_0 ? Q8Method.allCases : [.floatActivations] {
-            var single = [Float](repeating: 0, count: w.rows)
-            MatVec.multiply(w, x: x, into: &single, threads: 1, level: level, q8: method)
-            for threads in [2, 3, 7] {
-                var split = [Float](repeating: 0, count: w.rows)
-                MatVec.multiply(w, x: x, into: &split, threads: threads, level: level, q8: method)
-                #expect(split.map(\.bitPattern) == single.map(\.bitPattern), "\(method), \(threads) threads")
-            }
-            // Any row range gives the same bits for its rows as the whole matrix.
-            for range in [0..<1, 3..<10, 101..<298, 297..<301] {
-                var part = [Float](repeating: 0, count: range.count)
-                MatVec.multiply(w, x: x, into: &part, rows: range, level: level, q8: method)
-                #expect(part.map(\.bitPattern) == single[range].map(\.bitPattern), "\(method), rows \(range)")
+        for (rows, columns) in [(301, 1024), (37, 8224)] {
+            let w = MatVecFixture.matrix(type, rows: rows, columns: columns, seed: 7)
+            let x = MatVecFixture.values(columns, seed: 8)
+            for method in type == .q8_0 ? Q8Method.allCases : [.floatActivations] {
+                var single = [Float](repeating: 0, count: w.rows)
+                MatVec.multiply(w, x: x, into: &single, threads: 1, level: level, q8: method)
+                for threads in [2, 3, 7] {
+                    var split = [Float](repeating: 0, count: w.rows)
+                    MatVec.multiply(w, x: x, into: &split, threads: threads, level: level, q8: method)
+                    #expect(split.map(\.bitPattern) == single.map(\.bitPattern), "\(method), \(threads) threads")
+                }
+                // Any row range gives the same bits for its rows as the whole matrix.
+                for range in [0..<1, 3..<10, 13..<(rows - 2), (rows - 4)..<rows] {
+                    var part = [Float](repeating: 0, count: range.count)
+                    MatVec.multiply(w, x: x, into: &part, rows: range, level: level, q8: method)
+                    #expect(part.map(\.bitPattern) == single[range].map(\.bitPattern), "\(method), rows \(range)")
+                }
             }
         }
     }

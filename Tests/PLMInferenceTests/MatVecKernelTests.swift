@@ -5,8 +5,11 @@ import Testing
 /// scalar decoder: odd row counts, row ranges not starting at 0, and (f32, f16) column counts that leave
 /// a tail after the last whole vector of each width.
 @Suite struct MatVecKernelTests {
-    static let elementShapes = [(rows: 1, columns: 1), (3, 7), (5, 16), (9, 17), (13, 33), (6, 64), (11, 100), (7, 257)]
-    static let q8Shapes = [(rows: 1, columns: 32), (5, 64), (9, 96), (13, 320)]
+    // The last shape of each list has rows long enough (x of 16 KiB and more) for the kernels to take
+    // rows four at a time.
+    static let elementShapes = [(rows: 1, columns: 1), (3, 7), (5, 16), (9, 17), (13, 33), (6, 64), (11, 100), (7, 257),
+                                (11, 8200)]
+    static let q8Shapes = [(rows: 1, columns: 32), (5, 64), (9, 96), (13, 320), (11, 8224)]
 
     static func shapes(_ type: WeightType) -> [(rows: Int, columns: Int)] {
         type == .q8_0 ? q8Shapes : elementShapes
