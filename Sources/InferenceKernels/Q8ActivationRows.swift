@@ -14,18 +14,19 @@ public protocol ByteDotLevel: KernelLevel {
     /// layout's -128 * (x's 4-byte group sums), for implementations that bias the weights by +128.
     static func byteDots(_ weights: UnsafeRawPointer, count: Int, quants: UnsafeRawPointer,
                          corrections: UnsafeRawPointer) -> Vector
+    /// A vector whose 8 lanes of block 0 hold `first` and (with two blocks per vector) whose lanes of
+    /// block 1 hold `second`.
+    static func spread(_ first: Float, _ second: Float) -> Vector
 }
 
 extension ByteDotLevel {
-    /// The scales of `count` consecutive weight blocks, each repeated over its block's 8 lanes (0 past
-    /// `count`).
+    /// The products of the weight and x scales of `count` consecutive blocks, each over its block's lanes
+    /// (0 past `count`).
     @inlinable @inline(__always)
-    static func blockScales(_ weights: UnsafeRawPointer, count: Int) -> Vector {
-        var scales = Vector()
-        for lane in 0..<Vector.scalarCount where lane >> 3 < count {
-            scales[lane] = q8Scale(weights + (lane >> 3) &* q8BlockBytes)
-        }
-        return scales
+    static func blockScales(_ weights: UnsafeRawPointer, count: Int, xScales: UnsafePointer<Float>) -> Vector {
+        let first = q8Scale(weights) * xScales[0]
+        let second = blocksPerVector > 1 && count > 1 ? q8Scale(weights + q8BlockBytes) * xScales[1] : 0
+        return spread(first, second)
     }
 }
 
@@ -46,8 +47,7 @@ public func matVecQ8Activations<Level: ByteDotLevel>(
         let w = row + block &* q8BlockBytes
         let dots = Level.byteDots(w, count: count, quants: activations.quants + block &* 32,
                                   corrections: activations.corrections + block &* 32)
-        let scales = Level.blockScales(w, count: count) * Level.Vector.load(activations.scales + block &* 32)
-        Level.multiplyAdd(&sum, dots, scales)
+        Level.multiplyAdd(&sum, dots, Level.blockScales(w, count: count, xScales: activations.scales + block))
     }
     /// One row's blocks from `block` on, after the pairs of groups: a last whole group, then single
     /// blocks.
@@ -108,6 +108,9 @@ public func matVecQ8Activations<Level: ByteDotLevel>(
 
 extension PortableLevel: ByteDotLevel {
     @inlinable public static var blocksPerVector: Int { 1 }
+
+    @inlinable @inline(__always)
+    public static func spread(_ first: Float, _ second: Float) -> Vector { Vector(repeating: first) }
 
     /// Plain integer arithmetic, one block per vector of 8 lanes.
     @inlinable @inline(__always)

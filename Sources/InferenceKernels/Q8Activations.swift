@@ -7,9 +7,8 @@
 // d/2 from the rounding plus 127 * |d - f16(d)| <= 127 * d * 2^-11 from the scale, so at most
 // 0.5625 * d = 0.5625 * amax / 127 (0.44% of the block's largest |x|).
 //
-// Besides the bytes and scales the kernels want, per block: the scale repeated in 8 lanes (lane layout
-// of the integer partial sums, below) and, per group of 4 bytes, -128 * (their sum), which undoes the
-// +128 bias that lets VNNI's unsigned x signed byte products take signed weights.
+// Besides the bytes and the scale the kernels want, per group of 4 bytes, -128 * (their sum), which
+// undoes the +128 bias that lets VNNI's unsigned x signed byte products take signed weights.
 
 /// Where one quantized x lives: caller-owned memory of `Q8ActivationLayout.bytes(blocks:)` bytes,
 /// 64-byte aligned. The arrays hold a whole number of block pairs (a zero block after an odd count), so
@@ -20,8 +19,8 @@ public struct Q8ActivationLayout {
     public let quants: UnsafeMutableRawPointer
     /// 8 Int32 per block: -128 * (sum of the block's bytes 4i..<4i+4) in lane i.
     public let corrections: UnsafeMutableRawPointer
-    /// 8 Floats per block: the block's scale, in every lane.
-    public let scales: UnsafeMutableRawPointer
+    /// One Float per block: its scale (the f16 value, widened).
+    public let scales: UnsafeMutablePointer<Float>
 
     /// `blocks` rounded up to a whole number of pairs.
     @inlinable
@@ -29,7 +28,7 @@ public struct Q8ActivationLayout {
 
     /// Bytes of memory one quantized vector of `blocks` blocks needs.
     @inlinable
-    public static func bytes(blocks: Int) -> Int { paddedBlocks(blocks) &* 96 }
+    public static func bytes(blocks: Int) -> Int { paddedBlocks(blocks) &* 68 }
 
     /// The three arrays, one after another in `memory`.
     @inlinable
@@ -38,7 +37,7 @@ public struct Q8ActivationLayout {
         self.blocks = blocks
         quants = memory
         corrections = memory + padded &* 32
-        scales = memory + padded &* 64
+        scales = (memory + padded &* 64).assumingMemoryBound(to: Float.self)
     }
 }
 
@@ -62,15 +61,12 @@ public func quantizeQ8Activations<Level: KernelLevel>(
         let amax = finite.sum() == 0 ? largest.max() : .nan
         let quants = layout.quants + block &* 32
         let corrections = (layout.corrections + block &* 32).assumingMemoryBound(to: Int32.self)
-        let scales = (layout.scales + block &* 32).assumingMemoryBound(to: Float.self)
         guard amax.isFinite else {
             // A NaN or infinity has no q8_0 form (the scalar encoder would trap): the block's products
             // become NaN, as they would with x in f32.
             quants.initializeMemory(as: UInt8.self, repeating: 0, count: 32)
-            for group in 0..<8 {
-                corrections[group] = 0
-                scales[group] = .nan
-            }
+            for group in 0..<8 { corrections[group] = 0 }
+            layout.scales[block] = .nan
             continue
         }
         let d = amax / 127
@@ -83,19 +79,18 @@ public func quantizeQ8Activations<Level: KernelLevel>(
             }
             lane &+= width
         }
-        let stored = Float(Float16(d))
+        layout.scales[block] = Float(Float16(d))
         for group in 0..<8 {
             var sum: Int32 = 0
             for byte in 0..<4 { sum &+= Int32(quants.load(fromByteOffset: group &* 4 &+ byte, as: Int8.self)) }
             corrections[group] = -128 &* sum
-            scales[group] = stored
         }
     }
     // The padding block: no bytes, no scale.
     for block in layout.blocks..<Q8ActivationLayout.paddedBlocks(layout.blocks) {
         (layout.quants + block &* 32).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
         (layout.corrections + block &* 32).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
-        (layout.scales + block &* 32).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
+        layout.scales[block] = 0
     }
 }
 

@@ -83,6 +83,9 @@ public enum AVX2ByteDotLevel: ByteDotLevel {
     @inlinable public static var blocksPerVector: Int { 1 }
 
     @inline(__always)
+    public static func spread(_ first: Float, _ second: Float) -> SIMD8<Float> { SIMD8(repeating: first) }
+
+    @inline(__always)
     public static func byteDots(_ weights: UnsafeRawPointer, count: Int, quants: UnsafeRawPointer,
                                 corrections: UnsafeRawPointer) -> SIMD8<Float> {
         #if arch(x86_64)

@@ -83,6 +83,11 @@ public enum AVX512VNNILevel: ByteDotLevel {
     @inlinable public static var blocksPerVector: Int { 2 }
 
     @inline(__always)
+    public static func spread(_ first: Float, _ second: Float) -> SIMD16<Float> {
+        SIMD16(lowHalf: SIMD8(repeating: first), highHalf: SIMD8(repeating: second))
+    }
+
+    @inline(__always)
     public static func byteDots(_ weights: UnsafeRawPointer, count: Int, quants: UnsafeRawPointer,
                                 corrections: UnsafeRawPointer) -> SIMD16<Float> {
         #if arch(x86_64)

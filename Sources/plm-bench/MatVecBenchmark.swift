@@ -31,6 +31,9 @@ struct MatVecBenchmark: ParsableCommand {
     @Option(help: "Timed runs per measurement; the median is printed.")
     var repeats = 7
 
+    @Flag(help: "Time one-thread runs by the thread's CPU clock instead of the wall clock (on a busy machine).")
+    var cpuClock = false
+
     static let shapeSets: [String: [(rows: Int, columns: Int)]] = [
         // q_proj 768x512, o_proj 512x512, up 2048x512, down 512x2048, output head 8192x512.
         "small": [(512, 512), (768, 512), (2048, 512), (512, 2048), (8192, 512)],
@@ -88,10 +91,11 @@ struct MatVecBenchmark: ParsableCommand {
                     let label = type != .q8_0 ? type.rawValue : method == .floatActivations ? "q8_0/f32" : "q8_0/q8"
                     for level in levelList {
                         for count in threadList {
+                            let clock = cpuClock && count == 1
                             let cached = bench.secondsPerProduct(level: level, threads: count, q8: method, streamed: false,
-                                                                 repeats: repeats)
+                                                                 repeats: repeats, threadCPU: clock)
                             let streamed = bench.secondsPerProduct(level: level, threads: count, q8: method,
-                                                                   streamed: true, repeats: repeats)
+                                                                   streamed: true, repeats: repeats, threadCPU: clock)
                             let bytes = Double(bench.matrixBytes), flops = 2 * Double(shape.rows * shape.columns)
                             let fraction = bytes / streamed / (readBandwidth[count] ?? .nan)
                             print(label.padding(toLength: 10, withPad: " ", startingAt: 0)
@@ -139,11 +143,12 @@ struct MatVecShapeRun {
     }
 
     /// Median seconds of one product: the first matrix again and again, or each copy in turn.
-    func secondsPerProduct(level: MatVecLevel, threads: Int, q8: Q8Method, streamed: Bool, repeats: Int) -> Double {
+    func secondsPerProduct(level: MatVecLevel, threads: Int, q8: Q8Method, streamed: Bool, repeats: Int,
+                           threadCPU: Bool) -> Double {
         var y = [Float](repeating: 0, count: rows)
         let used = streamed ? matrices : [matrices[0]]
         let passes = streamed ? repeats : repeats * 4
-        let seconds = MemoryBandwidth.medianSeconds(passes) {
+        let seconds = MemoryBandwidth.medianSeconds(passes, threadCPU: threadCPU) {
             for matrix in used { MatVec.multiply(matrix, x: x, into: &y, threads: threads, level: level, q8: q8) }
         }
         return seconds / Double(used.count)

@@ -60,16 +60,24 @@ struct MemoryBandwidth {
         return ((a + b) + (c + d)).sum()
     }
 
-    /// The median wall time of `repeats` runs of `body`, after one run that is not timed.
-    static func medianSeconds(_ repeats: Int, _ body: () -> Void) -> Double {
+    /// The median time of `repeats` runs of `body`, after one run that is not timed: wall time, or with
+    /// `threadCPU` the calling thread's CPU time (for work that stays on this thread, on a machine busy
+    /// with other processes: time spent descheduled is not counted).
+    static func medianSeconds(_ repeats: Int, threadCPU: Bool = false, _ body: () -> Void) -> Double {
         body()
         var times: [Double] = []
         for _ in 0..<max(1, repeats) {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = now(threadCPU: threadCPU)
             body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            times.append(now(threadCPU: threadCPU) - start)
         }
         return times.sorted()[times.count / 2]
+    }
+
+    private static func now(threadCPU: Bool) -> Double {
+        var time = timespec()
+        clock_gettime(threadCPU ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }
 

@@ -12,7 +12,7 @@ import Testing
         let layout = Q8ActivationLayout(blocks: blocks, memory: memory)
         MatVec.kernels(level).quantizeQ8Activations(x, into: layout)
         let quants = (0..<(blocks * 32)).map { layout.quants.load(fromByteOffset: $0, as: Int8.self) }
-        let scales = (0..<(blocks * 8)).map { layout.scales.load(fromByteOffset: 4 * $0, as: Float.self) }
+        let scales = (0..<blocks).map { layout.scales[$0] }
         let corrections = (0..<(blocks * 8)).map { layout.corrections.load(fromByteOffset: 4 * $0, as: Int32.self) }
         return (quants, scales, corrections)
     }
@@ -29,7 +29,7 @@ import Testing
         for block in 0..<5 {
             let base = block * 34
             let scale = Float(Float16(bitPattern: UInt16(encoded[base]) | UInt16(encoded[base + 1]) << 8))
-            #expect(quantized.scales[(block * 8)..<(block * 8 + 8)].allSatisfy { $0 == scale }, "block \(block) scale")
+            #expect(quantized.scales[block] == scale, "block \(block) scale")
             let bytes = encoded[(base + 2)..<(base + 34)].map { Int8(bitPattern: $0) }
             #expect(Array(quantized.quants[(block * 32)..<(block * 32 + 32)]) == bytes, "block \(block) bytes")
             for group in 0..<8 {

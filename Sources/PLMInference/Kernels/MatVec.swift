@@ -1,7 +1,6 @@
 import InferenceKernels
 import InferenceKernelsAVX2
 import InferenceKernelsAVX512
-import PLMModel
 
 /// The matrix-vector products of the decode path, for f32, f16 and q8_0 weights, at the fastest kernel
 /// level this CPU runs (`MatVecLevel.active`; every function also takes an explicit level, which tests
@@ -36,23 +35,25 @@ public enum MatVec {
         }
     }
 
-    /// `y = w x` for all rows, the rows split into contiguous chunks over at most `threads` workers. Each
-    /// row is computed by exactly one worker with the same operations as on one thread (and x, when
-    /// quantized, is quantized once before), so y does not depend on `threads`. Small matrices stay on
-    /// fewer workers (a chunk holds at least `minimumChunkBytes` of weights): handing out work costs more
-    /// than it saves there.
+    /// `y = w x` for all rows, the rows split into contiguous chunks run by `threads` threads of
+    /// `KernelWorkers` (the caller's included). Each row is computed by exactly one thread with the same
+    /// operations as on one thread (and x, when quantized, is quantized once before), so y does not
+    /// depend on `threads` or on which thread ran which chunk. Small matrices stay on fewer threads (a chunk holds at least
+    /// `minimumChunkBytes` of weights): handing out work costs more than it saves there.
     public static func multiply(_ w: WeightMatrix, x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                                 threads: Int, level: MatVecLevel = .active, q8: Q8Method? = nil) {
         let minimumRows = max(1, minimumChunkBytes / max(1, w.rowBytes))
         withOperand(w, x: x, level: level, q8: q8) { operand in
-            Parallel.forEachChunk(w.rows, threads: threads, minimumChunk: minimumRows) { _, range in
+            // Four chunks per thread, so that a thread slowed down by another process holds up little.
+            let workers = KernelWorkers.shared(threads: threads)
+            workers.forEachChunk(w.rows, chunks: 4 * workers.threads, minimumChunk: minimumRows) { range in
                 multiply(w, operand, into: y + range.lowerBound, rows: range, level: level)
             }
         }
     }
 
-    /// Weight bytes below which a chunk is not worth its own worker.
-    static let minimumChunkBytes = 64 << 10
+    /// Weight bytes below which a chunk is not worth its own thread (about 2 µs of work).
+    static let minimumChunkBytes = 32 << 10
 
     /// x as the kernels take it: floats, or (q8_0 weights) quantized into a temporary layout.
     enum Operand {
