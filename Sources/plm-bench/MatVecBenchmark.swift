@@ -34,6 +34,9 @@ struct MatVecBenchmark: ParsableCommand {
     @Flag(help: "Time one-thread runs by the thread's CPU clock instead of the wall clock (on a busy machine).")
     var cpuClock = false
 
+    @Flag(help: "Also time accumulateRows (the transposed product, one thread).")
+    var accumulate = false
+
     static let shapeSets: [String: [(rows: Int, columns: Int)]] = [
         // q_proj 768x512, o_proj 512x512, up 2048x512, down 512x2048, output head 8192x512.
         "small": [(512, 512), (768, 512), (2048, 512), (512, 2048), (8192, 512)],
@@ -87,18 +90,19 @@ struct MatVecBenchmark: ParsableCommand {
         for type in typeList {
             for shape in shapeList {
                 let bench = MatVecShapeRun(type: type, rows: shape.rows, columns: shape.columns)
-                for method in type == .q8_0 ? q8Methods : [.floatActivations] {
-                    let label = type != .q8_0 ? type.rawValue : method == .floatActivations ? "q8_0/f32" : "q8_0/q8"
+                var products = (type == .q8_0 ? q8Methods : [.floatActivations]).map(MatVecShapeRun.Product.multiply)
+                if accumulate { products.append(.accumulate) }
+                for product in products {
                     for level in levelList {
-                        for count in threadList {
+                        for count in threadList where count == 1 || product != .accumulate {
                             let clock = cpuClock && count == 1
-                            let cached = bench.secondsPerProduct(level: level, threads: count, q8: method, streamed: false,
+                            let cached = bench.secondsPerProduct(product, level: level, threads: count, streamed: false,
                                                                  repeats: repeats, threadCPU: clock)
-                            let streamed = bench.secondsPerProduct(level: level, threads: count, q8: method,
-                                                                   streamed: true, repeats: repeats, threadCPU: clock)
+                            let streamed = bench.secondsPerProduct(product, level: level, threads: count, streamed: true,
+                                                                   repeats: repeats, threadCPU: clock)
                             let bytes = Double(bench.matrixBytes), flops = 2 * Double(shape.rows * shape.columns)
                             let fraction = bytes / streamed / (readBandwidth[count] ?? .nan)
-                            print(label.padding(toLength: 10, withPad: " ", startingAt: 0)
+                            print(product.label(type).padding(toLength: 10, withPad: " ", startingAt: 0)
                                 + level.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                                 + String(format: "%3d  %6d x %-6d %7.1f | %12.1f %8.1f | %13.1f %8.1f  %8.0f%%",
                                          count, shape.rows, shape.columns,
@@ -116,6 +120,7 @@ struct MatVecBenchmark: ParsableCommand {
 struct MatVecShapeRun {
     let matrices: [WeightMatrix]
     let x: [Float]
+    let coefficients: [Float]
     let rows: Int
     let matrixBytes: Int
 
@@ -138,18 +143,42 @@ struct MatVecShapeRun {
                          storage: storage)
         }
         x = (0..<columns).map { _ in Float.random(in: -1...1, using: &random) }
+        coefficients = (0..<rows).map { _ in Float.random(in: -1...1, using: &random) / Float(rows) }
         self.rows = rows
         self.matrixBytes = matrixBytes
     }
 
+    /// What is timed: `MatVec.multiply` (q8_0 weights taking x as the method says) or `accumulateRows`.
+    enum Product: Equatable {
+        case multiply(Q8Method)
+        case accumulate
+
+        func label(_ type: WeightType) -> String {
+            switch self {
+            case .multiply(let method):
+                type != .q8_0 ? type.rawValue : method == .floatActivations ? "q8_0/f32" : "q8_0/q8"
+            case .accumulate: type.rawValue + " acc"
+            }
+        }
+    }
+
     /// Median seconds of one product: the first matrix again and again, or each copy in turn.
-    func secondsPerProduct(level: MatVecLevel, threads: Int, q8: Q8Method, streamed: Bool, repeats: Int,
+    func secondsPerProduct(_ product: Product, level: MatVecLevel, threads: Int, streamed: Bool, repeats: Int,
                            threadCPU: Bool) -> Double {
-        var y = [Float](repeating: 0, count: rows)
+        var y = [Float](repeating: 0, count: max(rows, x.count))
         let used = streamed ? matrices : [matrices[0]]
         let passes = streamed ? repeats : repeats * 4
         let seconds = MemoryBandwidth.medianSeconds(passes, threadCPU: threadCPU) {
-            for matrix in used { MatVec.multiply(matrix, x: x, into: &y, threads: threads, level: level, q8: q8) }
+            for matrix in used {
+                switch product {
+                case .multiply(let method):
+                    MatVec.multiply(matrix, x: x, into: &y, threads: threads, level: level, q8: method)
+                case .accumulate:
+                    coefficients.withUnsafeBufferPointer { c in
+                        MatVec.accumulateRows(matrix, rows: 0..<rows, coefficients: c.baseAddress!, into: &y, level: level)
+                    }
+                }
+            }
         }
         return seconds / Double(used.count)
     }

@@ -6,8 +6,9 @@ import Synchronization
 /// another core costs about a microsecond. Decode runs many products of 10-200 µs each;
 /// `DispatchQueue.concurrentPerform` (Parallel.forEachChunk) took 5-45 µs per call on the reference
 /// machine to wake a worker, often after the caller had done all the parts itself. (llama.cpp's workers
-/// spin in the same way.) A worker that finds no work for `spinLimit` checks sleeps on a semaphore, so an
-/// idle pool costs nothing; the first call after that pays the wake-up.
+/// spin in the same way.) An idle worker spins briefly, then yields its core at each check (so that
+/// other processes run), and after `spinLimit` checks (tens of milliseconds) sleeps on a semaphore, so
+/// an idle pool costs nothing; the first call after that pays the wake-up.
 ///
 /// A call's tasks are claimed one at a time by whichever thread is free, the caller included, so a
 /// worker that the OS has descheduled (another process on its core) delays a call by at most the one
@@ -29,7 +30,7 @@ public final class KernelWorkers: @unchecked Sendable {
     private var body: ((Int) -> Void)?
     private var generation: UInt64 = 0
 
-    /// Spin checks before an idle worker sleeps (a few hundred microseconds to a few milliseconds).
+    /// Checks before an idle worker sleeps.
     static let spinLimit = 200_000
     /// Spin checks before a waiting thread starts yielding its core at each check.
     static let yieldAfter = 1_000
