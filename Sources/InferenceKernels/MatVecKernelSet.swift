@@ -39,4 +39,10 @@ public protocol MatVecKernelSet {
     /// `y[r] = dot(row r, x')` for q8_0 rows and x' quantized by `quantizeQ8Activations`.
     static func matVecQ8Activations(weights: UnsafeRawPointer, rowStride: Int, rows: Int,
                                     activations: Q8ActivationLayout, into y: UnsafeMutablePointer<Float>)
+    /// `y_j[r] = dot(row r, x_j)` for the four vectors of `batch`, f32 rows.
+    static func matVecF32Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int, batch: Batch4)
+    /// The same for f16 rows.
+    static func matVecF16Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int, batch: Batch4)
+    /// The same for q8_0 rows (x in f32).
+    static func matVecQ8Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, blocks: Int, batch: Batch4)
 }

@@ -60,6 +60,27 @@ public enum AVX512Kernels: MatVecKernelSet {
     }
 
     @inline(never)
+    public static func matVecF32Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
+                                       batch: Batch4) {
+        matVecElementsBatch4(AVX512Level.self, F32Elements.self, weights: weights, rowStride: rowStride, rows: rows,
+                             columns: columns, batch: batch)
+    }
+
+    @inline(never)
+    public static func matVecF16Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
+                                       batch: Batch4) {
+        matVecElementsBatch4(AVX512Level.self, F16Elements.self, weights: weights, rowStride: rowStride, rows: rows,
+                             columns: columns, batch: batch)
+    }
+
+    @inline(never)
+    public static func matVecQ8Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, blocks: Int,
+                                      batch: Batch4) {
+        matVecQ8BlocksBatch4(AVX512Level.self, weights: weights, rowStride: rowStride, rows: rows, blocks: blocks,
+                             batch: batch)
+    }
+
+    @inline(never)
     public static func quantizeQ8Activations(_ x: UnsafePointer<Float>, into layout: Q8ActivationLayout) {
         InferenceKernels.quantizeQ8Activations(AVX512Level.self, x, into: layout)
     }

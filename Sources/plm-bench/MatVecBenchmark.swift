@@ -37,6 +37,9 @@ struct MatVecBenchmark: ParsableCommand {
     @Flag(help: "Also time accumulateRows (the transposed product, one thread).")
     var accumulate = false
 
+    @Option(help: "Also time batches of these vector counts (comma-separated, e.g. 4,8) against as many single products.")
+    var batch = ""
+
     static let shapeSets: [String: [(rows: Int, columns: Int)]] = [
         // q_proj 768x512, o_proj 512x512, up 2048x512, down 512x2048, output head 8192x512.
         "small": [(512, 512), (768, 512), (2048, 512), (512, 2048), (8192, 512)],
@@ -113,6 +116,11 @@ struct MatVecBenchmark: ParsableCommand {
                 }
             }
         }
+        let batchCounts = batch.split(separator: ",").compactMap { Int($0) }.filter { $0 > 1 }
+        if !batchCounts.isEmpty {
+            try MatVecBatchReport(types: typeList, shapes: shapeList, threads: threadList, counts: batchCounts,
+                                  repeats: repeats).run()
+        }
     }
 }
 
@@ -160,6 +168,36 @@ struct MatVecShapeRun {
             case .accumulate: type.rawValue + " acc"
             }
         }
+    }
+
+    /// Median seconds of `count` vectors times each copy in turn (streamed), as one batch or as `count`
+    /// single products (with the level's preferred q8_0 method).
+    func secondsPerBatch(count: Int, batched: Bool, level: MatVecLevel, threads: Int, repeats: Int) -> Double {
+        let columns = x.count
+        let xs = (0..<count).flatMap { j in x.map { $0 + Float(j) } }
+        var ys = [Float](repeating: 0, count: count * rows)
+        let seconds = MemoryBandwidth.medianSeconds(repeats) {
+            if batched {
+                for matrix in matrices {
+                    MatVec.multiply(matrix, batch: xs, count: count, xStride: columns, into: &ys, yStride: rows,
+                                    threads: threads, level: level)
+                }
+            } else {
+                // Token by token, each through all the copies: as a prompt's tokens go through a model larger
+                // than the caches one at a time.
+                xs.withUnsafeBufferPointer { xs in
+                    ys.withUnsafeMutableBufferPointer { ys in
+                        for j in 0..<count {
+                            for matrix in matrices {
+                                MatVec.multiply(matrix, x: xs.baseAddress! + j * columns, into: ys.baseAddress! + j * rows,
+                                                threads: threads, level: level)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return seconds / Double(matrices.count)
     }
 
     /// Median seconds of one product: the first matrix again and again, or each copy in turn.
