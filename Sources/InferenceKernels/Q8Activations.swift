@@ -4,8 +4,9 @@
 // The rule is WeightConversion.encode's (ggml's quantize_row_q8_0_ref): per block of 32, d = amax / 127,
 // q = round(x / d) half away from zero (computed with the f32 reciprocal of d), d kept as the f16 that a
 // q8_0 block stores. The product then sees x' = f16(d) * q instead of x: per value an error of at most
-// d/2 from the rounding plus 127 * |d - f16(d)| <= 127 * d * 2^-11 from the scale, so at most
-// 0.5625 * d = 0.5625 * amax / 127 (0.44% of the block's largest |x|).
+// d/2 from the rounding plus 127 * |d - f16(d)| from the scale, where |d - f16(d)| <= d * 2^-11 while d
+// is a normal f16 (amax >= 127 * 2^-14, about 0.0078) and <= 2^-25 below. So at most
+// 0.5625 * d = 0.5625 * amax / 127 (0.44% of the block's largest |x|) for blocks that are not tiny.
 //
 // Besides the bytes and the scale the kernels want, per group of 4 bytes, -128 * (their sum), which
 // undoes the +128 bias that lets VNNI's unsigned x signed byte products take signed weights.

@@ -38,16 +38,17 @@ enum MatVecFixture {
         Double(terms + 2) * Double(Float.ulpOfOne) * magnitude + 1e-30
     }
 
-    /// How far quantizing x to q8_0 may move dot(row, x): per block, each x moves by at most
-    /// 0.5625 * amax / 127 (half a q8_0 step, plus 127 times the f16 scale's relative error 2^-11),
-    /// times the block's sum of |w|.
+    /// How far quantizing x to q8_0 may move dot(row, x): per block, each x moves by at most half a q8_0
+    /// step d = amax / 127 plus 127 times the f16 scale's error (d * 2^-11, or 2^-25 where d is an f16
+    /// subnormal), times the block's sum of |w|.
     static func quantizedActivationError(_ row: [Float], _ x: [Float]) -> Double {
         var bound = 0.0
         for start in stride(from: 0, to: x.count, by: 32) {
             let block = start..<min(start + 32, x.count)
             let amax = x[block].map { abs(Double($0)) }.max() ?? 0
             let weights = row[block].reduce(0.0) { $0 + abs(Double($1)) }
-            bound += 0.5625 * amax / 127 * weights
+            let d = amax / 127
+            bound += (d / 2 + 127 * max(d * 0x1p-11, 0x1p-25)) * weights
         }
         return bound
     }

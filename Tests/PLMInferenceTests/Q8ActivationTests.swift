@@ -49,4 +49,24 @@ import Testing
         MatVec.multiply(w, x: x, into: &y, rows: 0..<5, level: level, q8: .quantizedActivations)
         #expect(y.allSatisfy { $0.isNaN })
     }
+
+    /// Blocks of tiny values, whose scale d = amax / 127 is an f16 subnormal, still land within the bound
+    /// (and on the product with x as quantized).
+    @Test(arguments: MatVecLevel.supported)
+    func tinyActivationsStayWithinTheBound(level: MatVecLevel) {
+        let w = MatVecFixture.matrix(.q8_0, rows: 7, columns: 128, seed: 6)
+        let x = MatVecFixture.values(128, seed: 7).enumerated().map { $0.element * ($0.offset < 64 ? 1e-4 : 1) }
+        var y = [Float](repeating: 0, count: 7)
+        MatVec.multiply(w, x: x, into: &y, rows: 0..<7, level: level, q8: .quantizedActivations)
+        let quantized = MatVecFixture.q8RoundTrip(x)
+        for r in 0..<7 {
+            let row = MatVecFixture.referenceRow(w, r)
+            let reference = MatVecFixture.referenceDot(row, x)
+            let bound = MatVecFixture.tolerance(terms: 128, magnitude: reference.magnitude)
+                + MatVecFixture.quantizedActivationError(row, x)
+            #expect(abs(Double(y[r]) - reference.value) <= bound * 1.01)
+            let exact = MatVecFixture.referenceDot(row, quantized)
+            #expect(abs(Double(y[r]) - exact.value) <= MatVecFixture.tolerance(terms: 128, magnitude: exact.magnitude))
+        }
+    }
 }
