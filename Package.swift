@@ -8,9 +8,8 @@ import PackageDescription
 // Optimised even in debug builds: unoptimised SIMD code is dozens of times slower and would make the
 // test suite crawl.
 let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-O"])]
-// The inference kernels are also built for AVX-512 CPUs (skylake-avx512: F, CD, BW, DQ, VL) with VNNI
-// (vpdpbusd for q8_0 products; -Xcc passes the feature to the code generator too).
-let avx512Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512", "-Xcc", "-mavx512vnni", "-O"])]
+// The inference kernels are also built for AVX-512 CPUs (skylake-avx512: F, CD, BW, DQ, VL).
+let avx512Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512", "-O"])]
 let portableKernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 #else
 let avx2Flags: [SwiftSetting] = []

@@ -43,8 +43,19 @@ public enum AVX2Level: KernelLevel {
     @inlinable public static var hasFusedMultiplyAdd: Bool { true }
 }
 
-/// AVX-512 x86 (F, BW, DQ, VL): 16 lanes in one zmm register.
+/// AVX-512 x86 (F, CD, BW, DQ, VL) for products that stream their weights from memory: 8 lanes (ymm),
+/// with AVX-512's encodings and 32 registers. On the reference machine (Zen 4, which runs 512-bit
+/// instructions as two halves) 512-bit loads streamed from memory about 10% slower than 256-bit ones,
+/// and the single-vector products are memory-bound; zmm won only when the matrix sat in the caches.
 public enum AVX512Level: KernelLevel {
+    public typealias Vector = SIMD8<Float>
+    @inlinable public static var hasFusedMultiplyAdd: Bool { true }
+}
+
+/// AVX-512 x86 with 16 lanes in one zmm register, for the compute-bound kernels (batches, where each
+/// weight feeds several fma). On Zen 4 they ran as fast as the 8-lane AVX2 ones (its 512-bit units are
+/// two 256-bit halves); CPUs with full-width 512-bit units have twice the fma throughput to use here.
+public enum AVX512WideLevel: KernelLevel {
     public typealias Vector = SIMD16<Float>
     @inlinable public static var hasFusedMultiplyAdd: Bool { true }
 }

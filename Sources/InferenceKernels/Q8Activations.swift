@@ -1,5 +1,5 @@
 // x quantized to q8_0 for a q8_0 x q8_0 product, as ggml does for q8_0 weights (its vec_dot_q8_0_q8_0):
-// integer products of the weights' bytes with x's bytes, one scale multiply per block pair.
+// integer products of the weights' bytes with x's bytes, one scale multiply per block.
 //
 // The rule is WeightConversion.encode's (ggml's quantize_row_q8_0_ref): per block of 32, d = amax / 127,
 // q = round(x / d) half away from zero (computed with the f32 reciprocal of d), d kept as the f16 that a
@@ -7,38 +7,26 @@
 // d/2 from the rounding plus 127 * |d - f16(d)| from the scale, where |d - f16(d)| <= d * 2^-11 while d
 // is a normal f16 (amax >= 127 * 2^-14, about 0.0078) and <= 2^-25 below. So at most
 // 0.5625 * d = 0.5625 * amax / 127 (0.44% of the block's largest |x|) for blocks that are not tiny.
-//
-// Besides the bytes and the scale the kernels want, per group of 4 bytes, -128 * (their sum), which
-// undoes the +128 bias that lets VNNI's unsigned x signed byte products take signed weights.
 
 /// Where one quantized x lives: caller-owned memory of `Q8ActivationLayout.bytes(blocks:)` bytes,
-/// 64-byte aligned. The arrays hold a whole number of block pairs (a zero block after an odd count), so
-/// that kernels taking two blocks per vector may load past the last block.
+/// 64-byte aligned.
 public struct Q8ActivationLayout {
     public let blocks: Int
     /// 32 signed bytes per block.
     public let quants: UnsafeMutableRawPointer
-    /// 8 Int32 per block: -128 * (sum of the block's bytes 4i..<4i+4) in lane i.
-    public let corrections: UnsafeMutableRawPointer
     /// One Float per block: its scale (the f16 value, widened).
     public let scales: UnsafeMutablePointer<Float>
 
-    /// `blocks` rounded up to a whole number of pairs.
-    @inlinable
-    static func paddedBlocks(_ blocks: Int) -> Int { (blocks &+ 1) & ~1 }
-
     /// Bytes of memory one quantized vector of `blocks` blocks needs.
     @inlinable
-    public static func bytes(blocks: Int) -> Int { paddedBlocks(blocks) &* 68 }
+    public static func bytes(blocks: Int) -> Int { blocks &* 36 }
 
-    /// The three arrays, one after another in `memory`.
+    /// The two arrays, one after the other in `memory`.
     @inlinable
     public init(blocks: Int, memory: UnsafeMutableRawPointer) {
-        let padded = Self.paddedBlocks(blocks)
         self.blocks = blocks
         quants = memory
-        corrections = memory + padded &* 32
-        scales = (memory + padded &* 64).assumingMemoryBound(to: Float.self)
+        scales = (memory + blocks &* 32).assumingMemoryBound(to: Float.self)
     }
 }
 
@@ -61,12 +49,10 @@ public func quantizeQ8Activations<Level: KernelLevel>(
         }
         let amax = finite.sum() == 0 ? largest.max() : .nan
         let quants = layout.quants + block &* 32
-        let corrections = (layout.corrections + block &* 32).assumingMemoryBound(to: Int32.self)
         guard amax.isFinite else {
             // A NaN or infinity has no q8_0 form (the scalar encoder would trap): the block's products
             // become NaN, as they would with x in f32.
             quants.initializeMemory(as: UInt8.self, repeating: 0, count: 32)
-            for group in 0..<8 { corrections[group] = 0 }
             layout.scales[block] = .nan
             continue
         }
@@ -81,17 +67,6 @@ public func quantizeQ8Activations<Level: KernelLevel>(
             lane &+= width
         }
         layout.scales[block] = Float(Float16(d))
-        for group in 0..<8 {
-            var sum: Int32 = 0
-            for byte in 0..<4 { sum &+= Int32(quants.load(fromByteOffset: group &* 4 &+ byte, as: Int8.self)) }
-            corrections[group] = -128 &* sum
-        }
-    }
-    // The padding block: no bytes, no scale.
-    for block in layout.blocks..<Q8ActivationLayout.paddedBlocks(layout.blocks) {
-        (layout.quants + block &* 32).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
-        (layout.corrections + block &* 32).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
-        layout.scales[block] = 0
     }
 }
 

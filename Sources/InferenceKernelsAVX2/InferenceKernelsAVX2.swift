@@ -101,14 +101,9 @@ public enum AVX2Kernels: MatVecKernelSet {
 public enum AVX2ByteDotLevel: ByteDotLevel {
     public typealias Vector = SIMD8<Float>
     @inlinable public static var hasFusedMultiplyAdd: Bool { true }
-    @inlinable public static var blocksPerVector: Int { 1 }
 
     @inline(__always)
-    public static func spread(_ first: Float, _ second: Float) -> SIMD8<Float> { SIMD8(repeating: first) }
-
-    @inline(__always)
-    public static func byteDots(_ weights: UnsafeRawPointer, count: Int, quants: UnsafeRawPointer,
-                                corrections: UnsafeRawPointer) -> SIMD8<Float> {
+    public static func byteDots(_ weights: UnsafeRawPointer, quants: UnsafeRawPointer) -> SIMD8<Float> {
         #if arch(x86_64)
         let w = weights.loadUnaligned(fromByteOffset: 2, as: SIMD4<Int64>.self)
         let x = quants.loadUnaligned(as: SIMD4<Int64>.self)

@@ -3,9 +3,10 @@ import _Builtin_intrinsics.intel
 #endif
 import InferenceKernels
 
-/// The kernels compiled for AVX-512 x86 (`-target-cpu skylake-avx512` plus VNNI: F, CD, BW, DQ, VL, VNNI). Call only after
+/// The kernels compiled for AVX-512 x86 (`-target-cpu skylake-avx512`: F, CD, BW, DQ, VL). Call only after
 /// checking at run time that the CPU has those features (PLMInference's `MatVec` does). This module holds
-/// nothing but these entry points: the bodies are the generic ones of InferenceKernels.
+/// nothing but these entry points and the one integer step of q8_0 products: the bodies are the generic
+/// ones of InferenceKernels. Single-vector products run 8 lanes wide, batches 16 (see `AVX512Level`).
 public enum AVX512Kernels: MatVecKernelSet {
     @inline(never)
     public static func matVecF32(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
@@ -62,21 +63,21 @@ public enum AVX512Kernels: MatVecKernelSet {
     @inline(never)
     public static func matVecF32Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
                                        batch: Batch4) {
-        matVecElementsBatch4(AVX512Level.self, F32Elements.self, weights: weights, rowStride: rowStride, rows: rows,
+        matVecElementsBatch4(AVX512WideLevel.self, F32Elements.self, weights: weights, rowStride: rowStride, rows: rows,
                              columns: columns, batch: batch)
     }
 
     @inline(never)
     public static func matVecF16Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
                                        batch: Batch4) {
-        matVecElementsBatch4(AVX512Level.self, F16Elements.self, weights: weights, rowStride: rowStride, rows: rows,
+        matVecElementsBatch4(AVX512WideLevel.self, F16Elements.self, weights: weights, rowStride: rowStride, rows: rows,
                              columns: columns, batch: batch)
     }
 
     @inline(never)
     public static func matVecQ8Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, blocks: Int,
                                       batch: Batch4) {
-        matVecQ8BlocksBatch4(AVX512Level.self, weights: weights, rowStride: rowStride, rows: rows, blocks: blocks,
+        matVecQ8BlocksBatch4(AVX512WideLevel.self, weights: weights, rowStride: rowStride, rows: rows, blocks: blocks,
                              batch: batch)
     }
 
@@ -88,37 +89,28 @@ public enum AVX512Kernels: MatVecKernelSet {
     @inline(never)
     public static func matVecQ8Activations(weights: UnsafeRawPointer, rowStride: Int, rows: Int,
                                            activations: Q8ActivationLayout, into y: UnsafeMutablePointer<Float>) {
-        InferenceKernels.matVecQ8Activations(AVX512VNNILevel.self, weights: weights, rowStride: rowStride, rows: rows,
+        InferenceKernels.matVecQ8Activations(AVX512ByteDotLevel.self, weights: weights, rowStride: rowStride, rows: rows,
                                              activations: activations, into: y)
     }
 }
 
-/// AVX-512 with VNNI for q8_0 x q8_0 products: two blocks per zmm register. vpdpbusd multiplies
-/// unsigned by signed bytes and adds each group of 4 products to a 32-bit lane; the weights are made
-/// unsigned by adding 128 (flipping the top bit), and the lane starts from x's correction
-/// -128 * (sum of its 4 bytes), which takes the bias out again, exactly. (Kept in this file, beside the
-/// entry point: in debug builds each file is optimised alone, and the step must be inlined.)
-public enum AVX512VNNILevel: ByteDotLevel {
-    public typealias Vector = SIMD16<Float>
+/// The integer step of q8_0 x q8_0 products, as in InferenceKernelsAVX2 (vpmaddubsw on |w| and
+/// x * sign(w), then vpmaddwd), one block per ymm register, compiled here for this level. VNNI's
+/// vpdpbusd was measured in its place, on zmm (two blocks per register) and on ymm: on the reference
+/// machine (Zen 4) it was faster only with the matrix in the caches and 10-15% slower streaming from
+/// memory, where decode runs. (Kept in this file, beside the entry point: in debug builds each file is
+/// optimised alone, and the step must be inlined.)
+public enum AVX512ByteDotLevel: ByteDotLevel {
+    public typealias Vector = SIMD8<Float>
     @inlinable public static var hasFusedMultiplyAdd: Bool { true }
-    @inlinable public static var blocksPerVector: Int { 2 }
 
     @inline(__always)
-    public static func spread(_ first: Float, _ second: Float) -> SIMD16<Float> {
-        SIMD16(lowHalf: SIMD8(repeating: first), highHalf: SIMD8(repeating: second))
-    }
-
-    @inline(__always)
-    public static func byteDots(_ weights: UnsafeRawPointer, count: Int, quants: UnsafeRawPointer,
-                                corrections: UnsafeRawPointer) -> SIMD16<Float> {
+    public static func byteDots(_ weights: UnsafeRawPointer, quants: UnsafeRawPointer) -> SIMD8<Float> {
         #if arch(x86_64)
-        let low = weights.loadUnaligned(fromByteOffset: 2, as: SIMD4<Int64>.self)
-        // A missing second block reads as zeros; x's padding block is zero too, so its lanes stay 0.
-        let high = count == 2 ? weights.loadUnaligned(fromByteOffset: 36, as: SIMD4<Int64>.self) : SIMD4<Int64>()
-        let biased = _mm512_xor_si512(SIMD8<Int64>(lowHalf: low, highHalf: high), _mm512_set1_epi8(-128))
-        let sums = _mm512_dpbusd_epi32(corrections.loadUnaligned(as: SIMD8<Int64>.self), biased,
-                                       quants.loadUnaligned(as: SIMD8<Int64>.self))
-        return _mm512_cvtepi32_ps(sums)
+        let w = weights.loadUnaligned(fromByteOffset: 2, as: SIMD4<Int64>.self)
+        let x = quants.loadUnaligned(as: SIMD4<Int64>.self)
+        let pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w))
+        return _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, _mm256_set1_epi16(1)))
         #else
         fatalError("AVX-512 kernels run on x86-64 only")
         #endif

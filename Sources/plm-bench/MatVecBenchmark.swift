@@ -118,8 +118,8 @@ struct MatVecBenchmark: ParsableCommand {
         }
         let batchCounts = batch.split(separator: ",").compactMap { Int($0) }.filter { $0 > 1 }
         if !batchCounts.isEmpty {
-            try MatVecBatchReport(types: typeList, shapes: shapeList, threads: threadList, counts: batchCounts,
-                                  repeats: repeats).run()
+            try MatVecBatchReport(types: typeList, levels: levelList, shapes: shapeList, threads: threadList,
+                                  counts: batchCounts, repeats: repeats).run()
         }
     }
 }

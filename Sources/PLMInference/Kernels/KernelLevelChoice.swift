@@ -7,8 +7,7 @@ public enum MatVecLevel: String, CaseIterable, Sendable, Comparable {
     case portable
     /// Haswell-class x86: AVX2, FMA, F16C (the InferenceKernelsAVX2 module, `-target-cpu haswell`).
     case avx2
-    /// AVX-512 x86: F, CD, BW, DQ, VL and VNNI (the InferenceKernelsAVX512 module, `-target-cpu
-    /// skylake-avx512` with VNNI; Skylake-SP/X, which lack VNNI, run the avx2 level).
+    /// AVX-512 x86: F, CD, BW, DQ, VL (the InferenceKernelsAVX512 module, `-target-cpu skylake-avx512`).
     case avx512
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
@@ -21,7 +20,7 @@ public enum MatVecLevel: String, CaseIterable, Sendable, Comparable {
         switch self {
         case .portable: return []
         case .avx2: return haswell
-        case .avx512: return haswell + ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni"]
+        case .avx512: return haswell + ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
         }
     }
 

@@ -18,7 +18,7 @@ public enum MatVec {
             precondition(level.isSupported, "the avx2 kernels need AVX2, FMA and F16C, which this CPU lacks")
             return AVX2Kernels.self
         case .avx512:
-            precondition(level.isSupported, "the avx512 kernels need AVX-512 F/CD/BW/DQ/VL and VNNI, which this CPU lacks")
+            precondition(level.isSupported, "the avx512 kernels need AVX-512 F/CD/BW/DQ/VL, which this CPU lacks")
             return AVX512Kernels.self
         }
     }

@@ -4,7 +4,7 @@ public enum Q8Method: String, CaseIterable, Sendable {
     /// No error beyond f32 rounding.
     case floatActivations
     /// x is quantized to q8_0 once per product (ggml's rule, as llama.cpp does for q8_0 weights) and the
-    /// blocks are multiplied in integers (VNNI vpdpbusd, AVX2 vpmaddubsw). Fewer instructions per weight;
+    /// blocks are multiplied in integers (vpmaddubsw + vpmaddwd). Fewer instructions per weight;
     /// x then carries a per-value error of at most 0.5625 * amax / 127 of its block (rounding to the
     /// q8_0 step plus the f16 scale), so a row's result moves by at most that times the row's |w| sums.
     case quantizedActivations
