@@ -17,34 +17,6 @@ public protocol KernelVector: SIMD where Scalar == Float {
     func total() -> Float
 }
 
-extension SIMD4: KernelVector where Scalar == Float {
-    @inlinable @inline(__always)
-    public static func load(_ pointer: UnsafeRawPointer) -> Self { pointer.loadUnaligned(as: Self.self) }
-
-    @inlinable @inline(__always)
-    public static func loadHalves(_ pointer: UnsafeRawPointer) -> Self {
-        var result = Self()
-        for lane in 0..<4 { result[lane] = half(pointer, lane) }
-        return result
-    }
-
-    @inlinable @inline(__always)
-    public static func loadBytes(_ pointer: UnsafeRawPointer) -> Self {
-        var result = Self()
-        for lane in 0..<4 { result[lane] = Float(pointer.load(fromByteOffset: lane, as: Int8.self)) }
-        return result
-    }
-
-    @inlinable @inline(__always)
-    public func store(to pointer: UnsafeMutableRawPointer) { pointer.storeBytes(of: self, as: Self.self) }
-
-    @inlinable @inline(__always)
-    public func total() -> Float {
-        let pair = lowHalf + highHalf
-        return pair.x + pair.y
-    }
-}
-
 extension SIMD8: KernelVector where Scalar == Float {
     @inlinable @inline(__always)
     public static func load(_ pointer: UnsafeRawPointer) -> Self { pointer.loadUnaligned(as: Self.self) }
@@ -67,7 +39,11 @@ extension SIMD8: KernelVector where Scalar == Float {
     public func store(to pointer: UnsafeMutableRawPointer) { pointer.storeBytes(of: self, as: Self.self) }
 
     @inlinable @inline(__always)
-    public func total() -> Float { (lowHalf + highHalf).total() }
+    public func total() -> Float {
+        let quad = lowHalf + highHalf
+        let pair = quad.lowHalf + quad.highHalf
+        return pair.x + pair.y
+    }
 }
 
 extension SIMD16: KernelVector where Scalar == Float {
