@@ -1,1 +1,116 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 import InferenceKernels
+
+/// The kernels compiled for Haswell-class x86 (`-target-cpu haswell`: AVX2, FMA, F16C). Call only after
+/// checking at run time that the CPU has those features (PLMInference's `MatVec` does). This module holds
+/// nothing but these entry points: the bodies are the generic ones of InferenceKernels.
+public enum AVX2Kernels: MatVecKernelSet {
+    @inline(never)
+    public static func matVecF32(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
+                                 x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        matVecElements(AVX2Level.self, F32Elements.self, weights: weights, rowStride: rowStride, rows: rows,
+                       columns: columns, x: x, into: y)
+    }
+
+    @inline(never)
+    public static func matVecF16(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
+                                 x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        matVecElements(AVX2Level.self, F16Elements.self, weights: weights, rowStride: rowStride, rows: rows,
+                       columns: columns, x: x, into: y)
+    }
+
+    @inline(never)
+    public static func matVecQ8(weights: UnsafeRawPointer, rowStride: Int, rows: Int, blocks: Int,
+                                x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        matVecQ8Blocks(AVX2Level.self, weights: weights, rowStride: rowStride, rows: rows, blocks: blocks,
+                       x: x, into: y)
+    }
+
+    @inline(never)
+    public static func accumulateF32(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
+                                     coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        accumulateElements(AVX2Level.self, F32Elements.self, weights: weights, rowStride: rowStride, rows: rows,
+                           columns: columns, coefficients: c, into: y)
+    }
+
+    @inline(never)
+    public static func accumulateF16(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
+                                     coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        accumulateElements(AVX2Level.self, F16Elements.self, weights: weights, rowStride: rowStride, rows: rows,
+                           columns: columns, coefficients: c, into: y)
+    }
+
+    @inline(never)
+    public static func accumulateQ8(weights: UnsafeRawPointer, rowStride: Int, rows: Int, blocks: Int,
+                                    coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        accumulateQ8Blocks(AVX2Level.self, weights: weights, rowStride: rowStride, rows: rows, blocks: blocks,
+                           coefficients: c, into: y)
+    }
+
+    @inline(never)
+    public static func decodeF16(_ source: UnsafeRawPointer, count: Int, into destination: UnsafeMutablePointer<Float>) {
+        decodeHalves(AVX2Level.self, source, count: count, into: destination)
+    }
+
+    @inline(never)
+    public static func decodeQ8(_ source: UnsafeRawPointer, blocks: Int, into destination: UnsafeMutablePointer<Float>) {
+        decodeQ8Blocks(AVX2Level.self, source, blocks: blocks, into: destination)
+    }
+
+    @inline(never)
+    public static func matVecF32Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
+                                       batch: Batch4) {
+        matVecElementsBatch4(AVX2Level.self, F32Elements.self, weights: weights, rowStride: rowStride, rows: rows,
+                             columns: columns, batch: batch)
+    }
+
+    @inline(never)
+    public static func matVecF16Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
+                                       batch: Batch4) {
+        matVecElementsBatch4(AVX2Level.self, F16Elements.self, weights: weights, rowStride: rowStride, rows: rows,
+                             columns: columns, batch: batch)
+    }
+
+    @inline(never)
+    public static func matVecQ8Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, blocks: Int,
+                                      batch: Batch4) {
+        matVecQ8BlocksBatch4(AVX2Level.self, weights: weights, rowStride: rowStride, rows: rows, blocks: blocks,
+                             batch: batch)
+    }
+
+    @inline(never)
+    public static func quantizeQ8Activations(_ x: UnsafePointer<Float>, into layout: Q8ActivationLayout) {
+        InferenceKernels.quantizeQ8Activations(AVX2Level.self, x, into: layout)
+    }
+
+    @inline(never)
+    public static func matVecQ8Activations(weights: UnsafeRawPointer, rowStride: Int, rows: Int,
+                                           activations: Q8ActivationLayout, into y: UnsafeMutablePointer<Float>) {
+        InferenceKernels.matVecQ8Activations(AVX2ByteDotLevel.self, weights: weights, rowStride: rowStride, rows: rows,
+                                             activations: activations, into: y)
+    }
+}
+
+/// AVX2 for q8_0 x q8_0 products, one block per ymm register, as ggml does without VNNI: vpmaddubsw
+/// multiplies unsigned by signed bytes, so the weights' signs move onto x (|w| times x * sign(w)); the
+/// pairwise 16-bit sums cannot saturate (at most 2 * 128 * 127), and vpmaddwd with ones adds them
+/// into 32-bit lanes of 4 products. (Kept beside the entry point: in debug builds each file is
+/// optimised alone, and the step must be inlined.)
+public enum AVX2ByteDotLevel: ByteDotLevel {
+    public typealias Vector = SIMD8<Float>
+    @inlinable public static var hasFusedMultiplyAdd: Bool { true }
+
+    @inline(__always)
+    public static func byteDots(_ weights: UnsafeRawPointer, quants: UnsafeRawPointer) -> SIMD8<Float> {
+        #if arch(x86_64)
+        let w = weights.loadUnaligned(fromByteOffset: 2, as: SIMD4<Int64>.self)
+        let x = quants.loadUnaligned(as: SIMD4<Int64>.self)
+        let pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w))
+        return _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, _mm256_set1_epi16(1)))
+        #else
+        fatalError("AVX2 kernels run on x86-64 only")
+        #endif
+    }
+}

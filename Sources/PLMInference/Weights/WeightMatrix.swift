@@ -65,11 +65,10 @@ public struct WeightMatrix: @unchecked Sendable {
         return WeightMatrix(type: type, rows: rows, columns: columns, data: storage.base, storage: storage)
     }
 
-    /// Rows `range` decoded to floats into `destination` (range.count x columns).
+    /// Rows `range` decoded to floats into `destination` (range.count x columns), with the vector kernels
+    /// of `MatVec` (equal bit for bit to `WeightConversion.decode`).
     public func decodeRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
-        for (i, r) in range.enumerated() {
-            WeightConversion.decode(row(r), count: columns, as: type, into: destination + i * columns)
-        }
+        MatVec.decodeRows(self, range, into: destination)
     }
 
     /// The whole matrix as floats (tests and small tensors).
