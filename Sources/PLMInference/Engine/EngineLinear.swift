@@ -3,17 +3,21 @@ import PLMModel
 /// A bias-free linear layer over weights of any stored type: out (T, O) = inp (T, I) * W^T, W (O, I).
 /// One row (decoding a token) runs the matrix-vector kernels, which read each weight once; several
 /// rows (a prompt) run sgemm: f32 weights straight from memory through the trainer's `Linear`, other
-/// types a tile of rows at a time, decoded to floats first.
+/// types a tile of rows at a time, decoded to floats first. With q8_0 weights, when the one-row kernels
+/// quantize x (`Q8Method`), the rows of a prompt are rounded through q8_0 the same way before the
+/// product, so a prompt sees what decoding sees (and what llama.cpp computes for q8_0 in both).
 enum EngineLinear {
-    /// `scratch` holds at least `scratchFloats(weight:)` floats.
+    /// `scratch` holds at least `scratchFloats(weight:)` floats; `quantized` (T x columns) receives the
+    /// q8_0-rounded rows when they are needed.
     static func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight w: WeightMatrix,
-                        rows t: Int, accumulate: Bool, scratch: UnsafeMutablePointer<Float>, threads: Int) {
+                        rows t: Int, accumulate: Bool, scratch: UnsafeMutablePointer<Float>,
+                        quantized: UnsafeMutablePointer<Float>, threads: Int) {
         if t == 1 {
             if accumulate {
-                EngineMatVec.multiply(w, x: inp, into: scratch, threads: threads)
+                MatVec.multiply(w, x: inp, into: scratch, threads: threads)
                 for i in 0..<w.rows { out[i] += scratch[i] }
             } else {
-                EngineMatVec.multiply(w, x: inp, into: out, threads: threads)
+                MatVec.multiply(w, x: inp, into: out, threads: threads)
             }
             return
         }
@@ -22,13 +26,43 @@ enum EngineLinear {
                            inputs: w.columns, outputs: w.rows, accumulate: accumulate, threads: threads)
             return
         }
+        var input = inp
+        if w.type == .q8_0, Q8Method.preferred(MatVecLevel.active) == .quantizedActivations {
+            roundThroughQ8(inp, rows: t, columns: w.columns, into: quantized, threads: threads)
+            input = UnsafePointer(quantized)
+        }
         let tileRows = tileRows(w)
         for r0 in stride(from: 0, to: w.rows, by: tileRows) {
             let r1 = min(w.rows, r0 + tileRows)
-            EngineMatVec.decodeRows(w, r0..<r1, into: scratch, threads: threads)
-            BLAS.sgemm(transposeA: false, transposeB: true, m: t, n: r1 - r0, k: w.columns, a: inp, lda: w.columns,
+            decodeRows(w, r0..<r1, into: scratch, threads: threads)
+            BLAS.sgemm(transposeA: false, transposeB: true, m: t, n: r1 - r0, k: w.columns, a: input, lda: w.columns,
                        b: scratch, ldb: w.columns, beta: accumulate ? 1 : 0, c: out + r0, ldc: w.rows,
                        threads: threads)
+        }
+    }
+
+    /// Each row of x encoded to q8_0 and decoded back (ggml's rule, `WeightConversion`).
+    static func roundThroughQ8(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into y: UnsafeMutablePointer<Float>,
+                               threads: Int) {
+        Parallel.forEachChunk(rows, threads: threads, minimumChunk: 8) { _, range in
+            withUnsafeTemporaryAllocation(byteCount: Q8_0.blockBytes, alignment: 2) { block in
+                for row in range {
+                    for start in stride(from: row * columns, to: (row + 1) * columns, by: Q8_0.blockValues) {
+                        WeightConversion.encode(x + start, count: Q8_0.blockValues, as: .q8_0, into: block.baseAddress!)
+                        WeightConversion.decode(UnsafeRawPointer(block.baseAddress!), count: Q8_0.blockValues,
+                                                as: .q8_0, into: y + start)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rows `range` of w as floats (range.count x columns), split over workers.
+    static func decodeRows(_ w: WeightMatrix, _ range: Range<Int>, into destination: UnsafeMutablePointer<Float>,
+                           threads: Int) {
+        Parallel.forEachChunk(range.count, threads: threads, minimumChunk: 16) { _, chunk in
+            MatVec.decodeRows(w, (range.lowerBound + chunk.lowerBound)..<(range.lowerBound + chunk.upperBound),
+                              into: destination + chunk.lowerBound * w.columns)
         }
     }
 

@@ -15,6 +15,7 @@ final class EngineScratch {
         case attention      // (T, Y) attention output before o_proj
         case ffn            // (T, F) up_proj output, then relu^2 in place
         case product        // EngineLinear's scratch: one output row or one decoded weight tile
+        case quantizedInput // (T, max columns) a prompt's rows rounded through q8_0, for q8_0 weights
         case kvbDecoded     // (KV, K) kv_b_proj as floats, for prompts when it is stored quantized
         case queryLatent    // (H, P, A) per head [q_nope * W_k; q_pe]: the query in latent space
         case scores         // (H, P, keys) attention scores, then probabilities
@@ -42,6 +43,8 @@ final class EngineScratch {
             (.residual, t * c.hiddenSize), (.normed, t * c.hiddenSize), (.rstd, t),
             (.q, t * h * c.qkHeadDim), (.kva, t * a), (.ckv, t * k), (.kvb, expanded ? t * kvWidth : 0),
             (.attention, t * h * c.vHeadDim), (.ffn, t * c.intermediateSize), (.product, product),
+            (.quantizedInput, t > 1 && weights.type == .q8_0
+                ? t * max(c.hiddenSize, c.intermediateSize, h * c.vHeadDim, k) : 0),
             (.kvbDecoded, t > 1 && layer.kvbProj.type != .f32 ? kvWidth * k : 0),
             (.queryLatent, expanded ? 0 : h * blockRows * a), (.scores, expanded ? 0 : h * blockRows * keys),
             (.outputLatent, expanded ? 0 : h * blockRows * k), (.probs, expanded || t > 1 ? h * t * keys : 0),

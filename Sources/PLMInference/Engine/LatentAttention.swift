@@ -50,8 +50,8 @@ enum LatentAttention {
                     } else {
                         precondition(rows == 1, "prompt rows need kv_b_proj as floats")
                         latent.update(repeating: 0, count: k)
-                        EngineMatVec.accumulateRows(kvb, rows: keyRows..<(keyRows + s.nope), coefficients: qNope,
-                                                    into: latent)
+                        MatVec.accumulateRows(kvb, rows: keyRows..<(keyRows + s.nope), coefficients: qNope,
+                                              into: latent)
                     }
                     for i in 0..<rows {
                         (latent + i * a + k).update(from: qNope + i * s.qWidth + s.nope, count: s.rope)
@@ -82,8 +82,10 @@ enum LatentAttention {
                         BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: s.value, k: k, a: latent, lda: k,
                                    b: kvbFloats + valueRows * k, ldb: k, c: target, ldc: s.outWidth, threads: 1)
                     } else {
-                        EngineMatVec.multiply(kvb, x: latent, into: target, rows: valueRows..<(valueRows + s.value),
-                                              threads: 1)
+                        // f32 x even for q8_0 weights: a prompt's pass multiplies these rows by unrounded
+                        // latents too (kv_b_proj as floats), so both passes agree.
+                        MatVec.multiply(kvb, x: latent, into: target, rows: valueRows..<(valueRows + s.value),
+                                        q8: .floatActivations)
                     }
                 }
             }

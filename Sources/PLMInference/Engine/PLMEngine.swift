@@ -91,7 +91,8 @@ public final class PLMEngine: @unchecked Sendable {
         }
         return [Float](unsafeUninitializedCapacity: rows * v) { buffer, initialized in
             EngineLinear.forward(out: buffer.baseAddress!, inp: s[.normed], weight: weights.embedding, rows: rows,
-                                 accumulate: false, scratch: s[.product], threads: threads)
+                                 accumulate: false, scratch: s[.product], quantized: s[.quantizedInput],
+                                 threads: threads)
             initialized = rows * v
         }
     }
@@ -104,7 +105,7 @@ public final class PLMEngine: @unchecked Sendable {
         func linear(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: WeightMatrix,
                     accumulate: Bool = false) {
             EngineLinear.forward(out: out, inp: inp, weight: weight, rows: t, accumulate: accumulate,
-                                 scratch: s[.product], threads: threads)
+                                 scratch: s[.product], quantized: s[.quantizedInput], threads: threads)
         }
         func norm(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: [Float], channels: Int,
                   stride: Int) {
@@ -143,7 +144,7 @@ public final class PLMEngine: @unchecked Sendable {
                 if w.kvbProj.type == .f32 {
                     kvbFloats = w.kvbProj.data.assumingMemoryBound(to: Float.self)
                 } else {
-                    EngineMatVec.decodeRows(w.kvbProj, 0..<w.kvbProj.rows, into: s[.kvbDecoded], threads: threads)
+                    EngineLinear.decodeRows(w.kvbProj, 0..<w.kvbProj.rows, into: s[.kvbDecoded], threads: threads)
                     kvbFloats = UnsafePointer(s[.kvbDecoded])
                 }
             }
