@@ -1,8 +1,8 @@
 // Matrix times four vectors at once, reading the weights once: for the prefill of short prompts, where
 // four separate products would stream the weights four times from memory. Rows one at a time (a linear
-// stream, see ElementRows.swift); each loaded (and widened) weight vector feeds four fma. Every row gets the same operations, so results do not depend on the
-// thread split. They may differ in the last bits from the one-vector kernels, whose sums run in
-// another order.
+// stream, see ElementRows.swift); each loaded (and widened) weight vector feeds four fma. Every row gets
+// the same operations, so results do not depend on the thread split. They may differ in the last bits
+// from the one-vector kernels, whose sums run in another order.
 
 /// Four input vectors, `stride` floats apart, and where their four results go.
 public struct Batch4 {

@@ -38,8 +38,8 @@ public enum MatVec {
     /// `y = w x` for all rows, the rows split into contiguous chunks run by `threads` threads of
     /// `KernelWorkers` (the caller's included). Each row is computed by exactly one thread with the same
     /// operations as on one thread (and x, when quantized, is quantized once before), so y does not
-    /// depend on `threads` or on which thread ran which chunk. Small matrices stay on fewer threads (a chunk holds at least
-    /// `minimumChunkBytes` of weights): handing out work costs more than it saves there.
+    /// depend on `threads` or on which thread ran which chunk. Small matrices stay on fewer threads (a
+    /// chunk holds at least `minimumChunkBytes` of weights): handing out work costs more than it saves.
     public static func multiply(_ w: WeightMatrix, x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                                 threads: Int, level: MatVecLevel = .active, q8: Q8Method? = nil) {
         let minimumRows = max(1, minimumChunkBytes / max(1, w.rowBytes))
@@ -90,7 +90,8 @@ public enum MatVec {
             set.matVecQ8(weights: start, rowStride: w.rowBytes, rows: rows.count, blocks: w.columns / Q8_0.blockValues,
                          x: x, into: y)
         case (.q8_0, .quantized(let layout)):
-            set.matVecQ8Activations(weights: start, rowStride: w.rowBytes, rows: rows.count, activations: layout, into: y)
+            set.matVecQ8Activations(weights: start, rowStride: w.rowBytes, rows: rows.count, activations: layout,
+                                    into: y)
         case (_, .quantized):
             preconditionFailure("only q8_0 weights take a quantized x")
         }
