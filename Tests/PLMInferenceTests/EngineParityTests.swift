@@ -17,10 +17,12 @@ import PLMModel
         #expect(EngineTestSupport.relativeDifference(logits[...], expected[...]) < 1e-5)
     }
 
-    @Test(arguments: KVCache.Kind.allCases)
-    func decodingTokenByTokenEqualsTheTrainer(kind: KVCache.Kind) throws {
+    /// With the latent cache read head by head (small caches) and by one product for all heads (large).
+    @Test(arguments: [(KVCache.Kind.latent, 1 << 20), (.latent, 0), (.expanded, 0)])
+    func decodingTokenByTokenEqualsTheTrainer(kind: KVCache.Kind, perHeadCacheBytes: Int) throws {
         let expected = EngineTestSupport.trainerLogits(model, tokens), v = model.config.vocabSize
         let engine = PLMEngine(weights: EngineWeights(model: model, type: .f32), threads: 2)
+        engine.perHeadCacheBytes = perHeadCacheBytes
         let cache = engine.makeCache(kind, capacity: 4)      // grows while decoding
         _ = try engine.forward(Array(tokens[0..<9]), cache: cache)
         for i in 9..<tokens.count {

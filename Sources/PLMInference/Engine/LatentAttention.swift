@@ -17,6 +17,9 @@ enum LatentAttention {
         var scale: Float { 1 / Float(nope + rope).squareRoot() }
     }
 
+    /// Cache bytes (of one layer's visible rows) up to which each head reads the rows itself.
+    static let defaultPerHeadCacheBytes = 256 << 10
+
     /// Whether T new rows against `keys` cached rows cost fewer multiply-adds by expanding every cached
     /// row's keys and values (keys x K x H*(nope+v)) and attending with nope+rope and v per query and key,
     /// than by attending in latent space (K+R for the score, K for the weighted sum). The products that
@@ -33,14 +36,18 @@ enum LatentAttention {
     /// (the cache already holds them). `kvbFloats` is kv_b_proj as floats (required when T > 1).
     static func forward(out: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>, rows t: Int,
                         cache: UnsafePointer<Float>, keys: Int, kvb: WeightMatrix,
-                        kvbFloats: UnsafePointer<Float>?, shape s: Shape, scratch: EngineScratch, threads: Int) {
+                        kvbFloats: UnsafePointer<Float>?, shape s: Shape, scratch: EngineScratch, threads: Int,
+                        perHeadCacheBytes: Int = defaultPerHeadCacheBytes) {
         let a = s.latentWidth, k = s.kvLora, offset = keys - t
         let queryLatent = scratch[.queryLatent], scores = scratch[.scores], outputLatent = scratch[.outputLatent]
+        // Work per head or per row is handed to the kernels' spinning pool: decoding calls this once per
+        // layer and token, and waking Dispatch's workers would cost more than the work.
+        let pool = KernelWorkers.shared(threads: threads)
         for r0 in stride(from: 0, to: t, by: scratch.blockRows) {
             let r1 = min(t, r0 + scratch.blockRows), rows = r1 - r0, visible = offset + r1
             // Queries into latent space, head by head: (H, rows, A).
-            Parallel.forEachChunk(s.heads, threads: threads) { _, heads in
-                for h in heads {
+            pool.run(tasks: s.heads) { h in
+                do {
                     let qNope = q + r0 * s.qWidth + h * (s.nope + s.rope)
                     let latent = queryLatent + h * rows * a
                     let keyRows = h * s.kvbHeadRows
@@ -58,24 +65,38 @@ enum LatentAttention {
                     }
                 }
             }
-            // Scores of every head and row against every visible cached row: (H * rows, visible).
-            BLAS.sgemm(transposeA: false, transposeB: true, m: s.heads * rows, n: visible, k: a, alpha: s.scale,
-                       a: queryLatent, lda: a, b: cache, ldb: a, c: scores, ldc: visible, threads: threads)
-            Parallel.forEachChunk(s.heads * rows, threads: threads, minimumChunk: 4) { _, range in
-                for row in range {
-                    let p = scores + row * visible, width = offset + r0 + row % rows + 1
-                    let m = VectorKernels.maximum(p, width)
-                    let sum = VectorKernels.expShifted(p, width, shift: m)
-                    VectorKernels.scale(p, width, by: 1 / sum)
-                    if width < visible { (p + width).update(repeating: 0, count: visible - width) }
+            // Scores of every head and row against every visible cached row: (H * rows, visible), then
+            // the probability-weighted latent rows: (H * rows, K). A cache small enough for the core's own
+            // cache is read row by row per head (no packing); a larger one once, by sgemm, for all heads.
+            let fitsInCore = visible * a * MemoryLayout<Float>.size <= perHeadCacheBytes
+            if fitsInCore {
+                pool.run(tasks: s.heads * rows) { row in
+                    MatVec.dotRows(cache, stride: a, count: visible, width: a, x: queryLatent + row * a,
+                                   into: scores + row * visible)
+                    VectorKernels.scale(scores + row * visible, visible, by: s.scale)
+                }
+            } else {
+                BLAS.sgemm(transposeA: false, transposeB: true, m: s.heads * rows, n: visible, k: a, alpha: s.scale,
+                           a: queryLatent, lda: a, b: cache, ldb: a, c: scores, ldc: visible, threads: threads)
+            }
+            pool.run(tasks: s.heads * rows) { row in
+                let p = scores + row * visible, width = offset + r0 + row % rows + 1
+                let m = VectorKernels.maximum(p, width)
+                let sum = VectorKernels.expShifted(p, width, shift: m)
+                VectorKernels.scale(p, width, by: 1 / sum)
+                if width < visible { (p + width).update(repeating: 0, count: visible - width) }
+                if fitsInCore {
+                    (outputLatent + row * k).update(repeating: 0, count: k)
+                    MatVec.axpyRows(cache, stride: a, count: width, width: k, weights: p, into: outputLatent + row * k)
                 }
             }
-            // Probability-weighted latent rows: (H * rows, K).
-            BLAS.sgemm(transposeA: false, transposeB: false, m: s.heads * rows, n: k, k: visible, a: scores,
-                       lda: visible, b: cache, ldb: a, c: outputLatent, ldc: k, threads: threads)
+            if !fitsInCore {
+                BLAS.sgemm(transposeA: false, transposeB: false, m: s.heads * rows, n: k, k: visible, a: scores,
+                           lda: visible, b: cache, ldb: a, c: outputLatent, ldc: k, threads: threads)
+            }
             // Back out of latent space through each head's value rows: out[r0..<r1, h*v..<(h+1)*v].
-            Parallel.forEachChunk(s.heads, threads: threads) { _, heads in
-                for h in heads {
+            pool.run(tasks: s.heads) { h in
+                do {
                     let valueRows = h * s.kvbHeadRows + s.nope
                     let latent = outputLatent + h * rows * k, target = out + r0 * s.outWidth + h * s.value
                     if let kvbFloats {

@@ -19,6 +19,9 @@ public final class PLMEngine: @unchecked Sendable {
         case expanded
     }
     public var promptAttention = PromptAttention.cheapest
+    /// Latent attention reads a layer's cache head by head up to this many bytes, beyond with one product
+    /// for all heads (tests set 0 to run that path on small caches).
+    package var perHeadCacheBytes = LatentAttention.defaultPerHeadCacheBytes
     private let ropeCos: [Float], ropeSin: [Float]      // (maxPositions, R/2)
     private var scratch: EngineScratch?
 
@@ -159,7 +162,7 @@ public final class PLMEngine: @unchecked Sendable {
             } else {
                 LatentAttention.forward(out: s[.attention], q: q, rows: t, cache: latentRows, keys: p + t,
                                         kvb: w.kvbProj, kvbFloats: kvbFloats, shape: latentShape, scratch: s,
-                                        threads: threads)
+                                        threads: threads, perHeadCacheBytes: perHeadCacheBytes)
             }
         case .expanded:
             let expandedRows = cache.rows(layer: l, plane: 1), kvWidth = w.kvbProj.rows
