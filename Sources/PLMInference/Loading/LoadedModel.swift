@@ -20,7 +20,9 @@ public struct LoadedModel: Sendable {
             weights = file.weights
             if tokenizer == nil { tokenizer = file.tokenizer }
         }
-        try tokenizer?.check(modelVocabulary: weights.config.vocabSize)
+        // A GGUF file's own tokenizer was checked against its embedding by the reader (padding rows are
+        // unused tokens there); a tokenizer folder is checked here.
+        if location.tokenizerFolder != nil { try tokenizer?.check(modelVocabulary: weights.config.vocabSize) }
         return LoadedModel(location: location, weights: weights, tokenizer: tokenizer)
     }
 }
