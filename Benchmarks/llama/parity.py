@@ -9,7 +9,7 @@ ends generation, as ours stops at <|endoftext|> and <|im_end|>). llama.cpp's KV 
 --kv f16 (its default: it rounds keys and values, which moves logits by about 1e-3).
 
 Run: . ~/.cache/plm-peers/llama/bin/activate && python Benchmarks/llama/parity.py CHECKPOINT \
-        [--plm .build/release/plm] [--types f32,f16,q8_0] [--tokens 64] [--kv f32|f16] [--scratch DIR]
+        [--plm .build/release/plm] [--tokenizer DIR] [--types f32,f16,q8_0] [--tokens 64] [--kv f32|f16]
 """
 import argparse
 import json
@@ -63,6 +63,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("checkpoint")
     parser.add_argument("--plm", default=".build/release/plm")
+    parser.add_argument("--tokenizer", help="tokenizer folder when the checkpoint has none beside or above it")
     parser.add_argument("--types", default="f32,f16,q8_0")
     parser.add_argument("--tokens", type=int, default=64)
     parser.add_argument("--kv", default="f32", choices=["f32", "f16"])
@@ -75,7 +76,8 @@ def main():
     all_ok = True
     for kind in args.types.split(","):
         path = os.path.join(args.scratch, f"model-{kind}.gguf")
-        subprocess.run([args.plm, "export", "gguf", args.checkpoint, path, "--type", kind], check=True,
+        export = [args.plm, "export", "gguf", args.checkpoint, path, "--type", kind]
+        subprocess.run(export + (["--tokenizer", args.tokenizer] if args.tokenizer else []), check=True,
                        capture_output=True)
         for prompt in PROMPTS:
             our_ids, our_logits, our_generated, _ = ours(args.plm, path, prompt, args.tokens)

@@ -7,29 +7,34 @@ import Tokenization
 /// Our engine against llama.cpp on the same GGUF files (Fixtures/llama_engine_golden.json, made by
 /// Benchmarks/llama/make_engine_golden.py): the same prompt ids, the same argmax at every prompt position,
 /// the same top logits within a tolerance beside the logit scale, and the same greedy continuation, in f32,
-/// f16 and q8_0. The files are rebuilt here from a seeded model, so no peer is needed.
+/// f16 and q8_0. The files are rebuilt here from seeded weights (`SeededWeights`: activations of order one,
+/// as in a trained model), so no peer is needed.
 @Suite struct LlamaEngineGoldenTests {
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/llama_engine_golden.json")
 
     /// Largest |our logit - llama.cpp's| over its top five, relative to the largest |logit| at that position.
-    /// llama.cpp rounds x to f16 before f16 products and to q8_0 before q8_0 products (so do we for q8_0).
-    static let tolerance: [WeightType: Double] = [.f32: 1e-4, .f16: 5e-3, .q8_0: 5e-3]
+    /// llama.cpp rounds x to f16 before f16 products (we keep f32) and to q8_0 before q8_0 products (we do
+    /// too, but its rounding rule differs: 127/amax and round-half-even). These seeded weights have logits
+    /// up to ~25 and q8_0 moves them by up to 2% on both sides; on a trained plm-small the q8_0 difference
+    /// is 2.5e-3 of the scale (Benchmarks/llama/parity.py).
+    static let tolerance: [WeightType: Double] = [.f32: 1e-4, .f16: 2e-3, .q8_0: 3e-2]
 
     @Test(arguments: WeightType.allCases) func engineMatchesLlamaCpp(type: WeightType) throws {
-        let golden = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixture)) as? [String: Any])
-        let cases = try #require((golden["types"] as? [String: Any])?[type.rawValue] as? [[String: Any]])
         try withTemporaryFolder { folder in
             let config = GGUFFixtures.config()
             let path = folder + "/engine-golden-\(type.rawValue).gguf"
             try PLMGGUFWriter.write(config: config, tokenizer: try GGUFFixtures.tokenizer(),
-                                    weights: GGUFGoldenTests.goldenModel(config), type: type, name: "engine-golden",
+                                    weights: SeededWeights(config: config, seed: 11), type: type, name: "engine-golden",
                                     to: path)
             if let out = ProcessInfo.processInfo.environment["PLM_LLAMA_GOLDEN_DIR"] {
                 try? FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 try? FileManager.default.removeItem(atPath: out + "/" + (path as NSString).lastPathComponent)
                 try FileManager.default.copyItem(atPath: path, toPath: out + "/" + (path as NSString).lastPathComponent)
             }
+            // Written (and, for make_engine_golden.py, copied out) before the golden is read.
+            let golden = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixture)) as? [String: Any])
+            let cases = try #require((golden["types"] as? [String: Any])?[type.rawValue] as? [[String: Any]])
             let loaded = try LoadedModel.load(ModelLocation.find(path), threads: 2)
             let tokenizer = try #require(loaded.tokenizer)
             let engine = PLMEngine(weights: loaded.weights, threads: 2)
