@@ -102,6 +102,11 @@ public struct ModelLocation: Equatable, Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ModelLoadError(path: path, message: "no such tokenizer file or folder")
         }
-        return (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        guard (path as NSString).lastPathComponent == "tokenizer.json" else {
+            throw ModelLoadError(path: path, message: "--tokenizer takes a folder holding tokenizer.json, or that "
+                + "tokenizer.json file (a GGUF file carries its own tokenizer: give it as the checkpoint)")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
     }
 }
