@@ -17,7 +17,9 @@ extension EngineWeights {
                                             byteCount: mapped.count * 4) { _, _ in withExtendedLifetime(checkpoint) {} }
                 return WeightMatrix(type: .f32, rows: rows, columns: columns, data: mapped.baseAddress!, storage: storage)
             }
-            return try checkpoint.withFloats(tensor) { values in
+            // Converted tensors drop their file pages once read (`withValues`), so loading a bf16 1.8B
+            // folder as q8_0 holds the q8_0 weights, not also every page of the shards it passed.
+            return try checkpoint.withValues(of: kind, layer: layer) { values in
                 WeightMatrix.converting(values.baseAddress!, rows: rows, columns: columns, to: stored)
             }
         }

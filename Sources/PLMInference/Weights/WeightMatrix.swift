@@ -1,4 +1,5 @@
 import Foundation
+import PLMModel
 
 /// Memory that weight matrices point into: an allocation of ours, or a mapped region of a model file.
 /// It is released when the last matrix (or loader) holding it goes away.
@@ -54,13 +55,17 @@ public struct WeightMatrix: @unchecked Sendable {
     @inline(__always)
     public func row(_ r: Int) -> UnsafeRawPointer { data + r * rowBytes }
 
-    /// A new matrix holding `values` (rows x columns floats, row-major) converted to `type`.
-    public static func converting(_ values: UnsafePointer<Float>, rows: Int, columns: Int,
-                                  to type: WeightType) -> WeightMatrix {
+    /// A new matrix holding `values` (rows x columns floats, row-major) converted to `type`, rows split
+    /// over `threads` workers (a row's bytes do not depend on who converts it).
+    public static func converting(_ values: UnsafePointer<Float>, rows: Int, columns: Int, to type: WeightType,
+                                  threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> WeightMatrix {
         let rowBytes = type.rowBytes(columns: columns)
         let storage = WeightStorage(allocating: rows * rowBytes)
-        for r in 0..<rows {
-            WeightConversion.encode(values + r * columns, count: columns, as: type, into: storage.base + r * rowBytes)
+        Parallel.forEachChunk(rows, threads: threads, minimumChunk: max(1, (1 << 16) / max(1, columns))) { _, range in
+            for r in range {
+                WeightConversion.encode(values + r * columns, count: columns, as: type,
+                                        into: storage.base + r * rowBytes)
+            }
         }
         return WeightMatrix(type: type, rows: rows, columns: columns, data: storage.base, storage: storage)
     }
