@@ -44,7 +44,7 @@ struct ChatCommand: ParsableCommand {
             let reply = try session.send(message, sampling: options) { piece in
                 FileHandle.standardOutput.write(Data(piece.utf8))
             }
-            print("")
+            FileHandle.standardOutput.write(Data("\n".utf8))   // unbuffered, like the streamed text
             if reply.droppedExchanges > 0 {
                 Console.note("dropped the \(reply.droppedExchanges) oldest exchange(s) to fit the context")
             }

@@ -64,7 +64,7 @@ struct GenerateCommand: ParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
-            print("")
+            FileHandle.standardOutput.write(Data("\n".utf8))   // unbuffered, like the streamed text
         }
         Console.say(String(format: "prompt %d tokens, %.1f tok/s; generated %d tokens, %.1f tok/s; stop: %@",
                            result.promptIds.count, result.prefillTokensPerSecond, result.generatedIds.count,
