@@ -9,7 +9,7 @@
 // row, and four rows at once ran 1.4x (memory) to 1.9x (cache) faster. So rows are grouped by four
 // exactly when x is that large (`groupsRows`).
 //
-// Each row keeps two vector accumulators (two fma chains) and gets the same operations in a group or
+// Each row keeps `Level.rowChains` vector accumulators (fma chains) and gets the same operations in a group or
 // alone, so a row's result never depends on which rows were computed with it, nor on the thread split.
 
 /// Whether a kernel whose x (as it reads it) takes `xBytes` bytes should take rows four at a time:
@@ -17,40 +17,55 @@
 @inlinable @inline(__always)
 func groupsRows(xBytes: Int) -> Bool { xBytes >= 16 << 10 }
 
-/// The running sums of one row's dot product.
+/// The running sums of one row's dot product: `Level.rowChains` vector accumulators (independent fma
+/// chains) and a scalar one for the columns after the last whole vector.
 @usableFromInline
 struct RowDot<Level: KernelLevel> {
-    @usableFromInline var even: Level.Vector
-    @usableFromInline var odd: Level.Vector
+    @usableFromInline var s0: Level.Vector
+    @usableFromInline var s1: Level.Vector
+    @usableFromInline var s2: Level.Vector
+    @usableFromInline var s3: Level.Vector
     @usableFromInline var tail: Float
 
     @inlinable @inline(__always)
     init() {
-        even = Level.Vector()
-        odd = Level.Vector()
+        s0 = Level.Vector()
+        s1 = Level.Vector()
+        s2 = Level.Vector()
+        s3 = Level.Vector()
         tail = 0
     }
 
+    /// One step: `Level.rowChains` consecutive vectors of the row, one per chain. `w(k)` and `x(k)` are
+    /// the k-th vectors of the step.
     @inlinable @inline(__always)
-    mutating func addPair(_ w0: Level.Vector, _ x0: Level.Vector, _ w1: Level.Vector, _ x1: Level.Vector) {
-        Level.multiplyAdd(&even, w0, x0)
-        Level.multiplyAdd(&odd, w1, x1)
+    mutating func addStep(_ w: (Int) -> Level.Vector, _ x: (Int) -> Level.Vector) {
+        Level.multiplyAdd(&s0, w(0), x(0))
+        Level.multiplyAdd(&s1, w(1), x(1))
+        if Level.rowChains == 4 {
+            Level.multiplyAdd(&s2, w(2), x(2))
+            Level.multiplyAdd(&s3, w(3), x(3))
+        }
     }
 
+    /// A whole vector after the last whole step (at most `rowChains - 1` of them, all into the first chain).
     @inlinable @inline(__always)
-    mutating func addSingle(_ w: Level.Vector, _ x: Level.Vector) { Level.multiplyAdd(&even, w, x) }
+    mutating func addSingle(_ w: Level.Vector, _ x: Level.Vector) { Level.multiplyAdd(&s0, w, x) }
 
     @inlinable @inline(__always)
     mutating func addScalar(_ w: Float, _ x: Float) { Level.multiplyAdd(&tail, w, x) }
 
     @inlinable @inline(__always)
-    var value: Float { (even + odd).total() + tail }
+    var value: Float {
+        let vectors = Level.rowChains == 4 ? (s0 + s1) + (s2 + s3) : s0 + s1
+        return vectors.total() + tail
+    }
 }
 
 /// `y[r] = dot(row r, x)` for `r` in `0..<rows`; row r starts `r * rowStride` bytes after `weights` and
-/// holds `columns` values in `Format`. Columns are visited as pairs of whole vectors, then one whole
-/// vector if left, then one by one. (Written as plain loops: closures passed to a shared column walker
-/// were not inlined and pushed the accumulators to the stack.)
+/// holds `columns` values in `Format`. Columns are visited as steps of `Level.rowChains` whole vectors,
+/// then whole vectors one by one, then one by one. (Written as plain loops: closures passed to a shared
+/// column walker were not inlined and pushed the accumulators to the stack.)
 @inlinable
 public func matVecElements<Level: KernelLevel, Format: ElementFormat>(
     _: Level.Type, _: Format.Type, weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int,
@@ -59,7 +74,8 @@ public func matVecElements<Level: KernelLevel, Format: ElementFormat>(
     let width = Level.width
     let bytes = Format.valueBytes
     let xs = UnsafeRawPointer(x)
-    let pairEnd = columns / (2 &* width) &* (2 &* width)
+    let step = Level.rowChains &* width
+    let stepEnd = columns / step &* step
     let vectorEnd = columns / width &* width
     @inline(__always) func w(_ row: UnsafeRawPointer, _ column: Int) -> Level.Vector {
         Format.vector(row + column &* bytes, as: Level.Vector.self)
@@ -73,16 +89,19 @@ public func matVecElements<Level: KernelLevel, Format: ElementFormat>(
         let r0 = weights + row &* rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride, r3 = r2 + rowStride
         var s0 = RowDot<Level>(), s1 = RowDot<Level>(), s2 = RowDot<Level>(), s3 = RowDot<Level>()
         var c = 0
-        while c < pairEnd {
-            let c1 = c &+ width
-            let x0 = xv(c), x1 = xv(c1)
-            s0.addPair(w(r0, c), x0, w(r0, c1), x1)
-            s1.addPair(w(r1, c), x0, w(r1, c1), x1)
-            s2.addPair(w(r2, c), x0, w(r2, c1), x1)
-            s3.addPair(w(r3, c), x0, w(r3, c1), x1)
-            c &+= 2 &* width
+        while c < stepEnd {
+            // x's vectors of the step are loaded once for the four rows.
+            let x0 = xv(c), x1 = xv(c &+ width)
+            let x2 = Level.rowChains == 4 ? xv(c &+ 2 &* width) : x0
+            let x3 = Level.rowChains == 4 ? xv(c &+ 3 &* width) : x0
+            @inline(__always) func x(_ k: Int) -> Level.Vector { k == 0 ? x0 : k == 1 ? x1 : k == 2 ? x2 : x3 }
+            s0.addStep({ w(r0, c &+ $0 &* width) }, x)
+            s1.addStep({ w(r1, c &+ $0 &* width) }, x)
+            s2.addStep({ w(r2, c &+ $0 &* width) }, x)
+            s3.addStep({ w(r3, c &+ $0 &* width) }, x)
+            c &+= step
         }
-        if c < vectorEnd {
+        while c < vectorEnd {
             let x0 = xv(c)
             s0.addSingle(w(r0, c), x0)
             s1.addSingle(w(r1, c), x0)
@@ -108,11 +127,11 @@ public func matVecElements<Level: KernelLevel, Format: ElementFormat>(
         let r0 = weights + row &* rowStride
         var s0 = RowDot<Level>()
         var c = 0
-        while c < pairEnd {
-            s0.addPair(w(r0, c), xv(c), w(r0, c &+ width), xv(c &+ width))
-            c &+= 2 &* width
+        while c < stepEnd {
+            s0.addStep({ w(r0, c &+ $0 &* width) }, { xv(c &+ $0 &* width) })
+            c &+= step
         }
-        if c < vectorEnd {
+        while c < vectorEnd {
             s0.addSingle(w(r0, c), xv(c))
             c &+= width
         }

@@ -6,9 +6,16 @@ public protocol KernelLevel {
     /// True where `fma` is a hardware instruction. Without it (plain x86-64), `addProduct` would become a
     /// call into libm's software fmaf per lane, so the bodies multiply and add separately instead.
     static var hasFusedMultiplyAdd: Bool { get }
+    /// Independent fma chains per row in the single-vector products (2 or 4). A chain adds one vector
+    /// per fma latency (4 cycles on Zen 4), so two chains of 8 lanes cap a core at 16 halves per 4
+    /// cycles, below the memory's pace; four reach it. Levels with 16 vector registers keep two: four
+    /// rows of four chains would spill.
+    static var rowChains: Int { get }
 }
 
 extension KernelLevel {
+    @inlinable public static var rowChains: Int { 2 }
+
     /// Vector lanes.
     @inlinable @inline(__always)
     static var width: Int { Vector.scalarCount }
@@ -50,6 +57,7 @@ public enum AVX2Level: KernelLevel {
 public enum AVX512Level: KernelLevel {
     public typealias Vector = SIMD8<Float>
     @inlinable public static var hasFusedMultiplyAdd: Bool { true }
+    @inlinable public static var rowChains: Int { 4 }
 }
 
 /// AVX-512 x86 with 16 lanes in one zmm register, for the compute-bound kernels (batches, where each
