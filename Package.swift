@@ -23,7 +23,7 @@ let package = Package(
     products: [
         .executable(name: "plm", targets: ["plm"]),
         .executable(name: "plm-bench", targets: ["plm-bench"]),
-        .library(name: "PLMData", targets: ["CorpusIO", "Curation", "Tokenization", "Shards", "PLMModel", "PLMInference",
+        .library(name: "PLMData", targets: ["CorpusIO", "Stages", "Curation", "Tokenization", "Shards", "PLMModel", "PLMInference",
                                             "Pipeline"]),
     ],
     dependencies: [
@@ -42,11 +42,14 @@ let package = Package(
         // MARK: Library modules, along the data flow
         // The only Swift code that touches libzstd, libarchive and xxhash.
         .target(name: "CorpusIO", dependencies: ["CZstd", "CArchive", "CXXHash"]),
+        // Task stages: the split into tasks, completion markers, logs and stats under one run layout, and
+        // the executor that runs them on this machine. Every stage of a run, ingest to training, is one.
+        .target(name: "Stages", dependencies: ["CorpusIO"]),
         // The MinHash permutation kernel for AVX2 CPUs (called only after a CPU check).
         .target(name: "MinHashAVX2", swiftSettings: avx2Flags),
         // Documents, ingest, dedup, statistics (later: filters).
         .target(name: "Curation", dependencies: [
-            "CorpusIO", "MinHashAVX2",
+            "CorpusIO", "Stages", "MinHashAVX2",
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
         // Byte-level BPE: pre-tokenizer scanners, trainer, encoder/decoder, tokenizer.json.
@@ -72,30 +75,30 @@ let package = Package(
         ]),
         // Manifest + pipeline YAML (strict), runner, executors.
         .target(name: "Pipeline", dependencies: [
-            "CorpusIO", "Curation", "Tokenization", "Shards", "PLMModel", "PLMInference",
+            "CorpusIO", "Stages", "Curation", "Tokenization", "Shards", "PLMModel", "PLMInference",
             .product(name: "Yams", package: "Yams"),
         ]),
 
         // MARK: Executables
         .executableTarget(name: "plm", dependencies: [
-            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference",
+            "Pipeline", "Stages", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "plm-bench", dependencies: [
-            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference",
+            "Pipeline", "Stages", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Tests
         .testTarget(name: "CorpusIOTests", dependencies: ["CorpusIO"]),
-        .testTarget(name: "CurationTests", dependencies: ["Curation", "CorpusIO"], exclude: ["Fixtures"]),
+        .testTarget(name: "CurationTests", dependencies: ["Curation", "Stages", "CorpusIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Fixtures"]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "Tokenization", "CorpusIO"]),
         .testTarget(name: "PLMModelTests", dependencies: ["PLMModel", "Shards"]),
         .testTarget(name: "PLMInferenceTests", dependencies: [
             "PLMInference", "PLMModel", "Tokenization", "Shards", "CorpusIO", "InferenceKernels",
         ], exclude: ["Fixtures"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Curation", "CorpusIO", "PLMModel"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stages", "Curation", "CorpusIO", "PLMModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

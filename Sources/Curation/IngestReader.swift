@@ -1,5 +1,6 @@
 import CorpusIO
 import Foundation
+import Stages
 
 /// Where a document came from: a file, the archive members on the way down, a record index.
 struct InputLocation {

@@ -1,4 +1,5 @@
 import CorpusIO
+import Stages
 
 /// One input file of a plan, with the index of the source it belongs to.
 public struct IngestInput: Sendable, Equatable {

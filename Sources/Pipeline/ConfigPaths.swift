@@ -9,7 +9,7 @@ import Darwin
 /// Path arithmetic for config files: relative paths inside a file mean "next to this file", so
 /// a manifest works from any working directory. Normalization is lexical (no symlink lookups),
 /// so resolving never touches the disk and gives the same answer whether or not a path exists.
-enum ConfigPaths {
+public enum ConfigPaths {
     /// The folder holding `file`, or "." for a bare file name.
     static func directory(of file: String) -> String {
         let parent = (file as NSString).deletingLastPathComponent
@@ -23,7 +23,7 @@ enum ConfigPaths {
     }
 
     /// `path` made absolute against the current working directory.
-    static func absolute(_ path: String) -> String {
+    public static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return normalize(path) }
         return normalize(FileManager.default.currentDirectoryPath + "/" + path)
     }

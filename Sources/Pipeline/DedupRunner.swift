@@ -1,6 +1,7 @@
 import CorpusIO
 import Curation
 import Foundation
+import Stages
 
 /// Runs dedup's four stages in order on this machine (or one stage, or one task of one stage, as a
 /// cluster array element would). Each stage resumes; a stage with a failed task stops the run.

@@ -1,6 +1,7 @@
 import CorpusIO
 import Curation
 import Foundation
+import Stages
 
 /// Runs the filter stage on this machine over dedup's output (or ingest's, when dedup is off).
 public enum FilterRunner {

@@ -1,6 +1,7 @@
 import CorpusIO
 import Curation
 import Foundation
+import Stages
 
 /// Runs the ingest stage of a pipeline on this machine: plans the input, runs the requested tasks
 /// on a bounded pool, shows progress, and returns what happened.

@@ -12,6 +12,9 @@ public struct Manifest: Sendable, Equatable {
     public var description: String
     public var sources: [ManifestSource]
     public var phases: [ManifestPhase]
+    /// Each source's and phase's entry as written, by dotted path (`sources.docs.paths`,
+    /// `phases.pretrain.weights.docs`): the manifest's part of stage fingerprints.
+    public var settings: [String: String] = [:]
 
     public init(path: String, name: String, description: String = "", sources: [ManifestSource],
                 phases: [ManifestPhase] = []) {
@@ -80,7 +83,14 @@ public struct Manifest: Sendable, Equatable {
             phaseLines[phase.name] = phase.line
             phases.append(phase)
         }
-        return Manifest(path: file, name: name, description: description, sources: sources, phases: phases)
+        var manifest = Manifest(path: file, name: name, description: description, sources: sources, phases: phases)
+        for (node, source) in zip(sourceNodes, sources) {
+            manifest.settings.merge(CanonicalYAML.flatten(node, prefix: "sources.\(source.name)")) { a, _ in a }
+        }
+        for (node, phase) in zip(try top.optionalList("phases") ?? [], phases) {
+            manifest.settings.merge(CanonicalYAML.flatten(node, prefix: "phases.\(phase.name)")) { a, _ in a }
+        }
+        return manifest
     }
 
     /// The value node of an entry's `name`, so a duplicate is reported on the name itself.

@@ -2,9 +2,10 @@ import CorpusIO
 import Curation
 import Foundation
 import Shards
+import Stages
 
-/// Runs the pack stage on this machine over the most processed documents there are: filter's
-/// output when the filter stage has run, else dedup's, else ingest's.
+/// Runs the pack stage on this machine over the filter stage's kept documents (every filter task
+/// must be complete), with the run's tokenizer (`tokenizer.output`, else `<root>/tokenizer`).
 public enum PackRunner {
     public struct Options: Sendable {
         /// Pack only this phase.
@@ -17,17 +18,16 @@ public enum PackRunner {
         }
     }
 
-    /// The tokenizer a run packs with, and an identifier of it for `phase.json`.
-    public typealias EncoderLoader = @Sendable (_ root: String) throws -> (encoder: any TextEncoder, hash: String)
-
-    /// Where the tokenizer stage leaves its output.
-    public static func tokenizerPath(root: String) -> String { root + "/tokenizer/tokenizer.json" }
+    /// The tokenizer a run packs with (given the path of its `tokenizer.json`), and an identifier of it
+    /// for `phase.json`.
+    public typealias EncoderLoader = @Sendable (_ tokenizerJSON: String) throws -> (encoder: any TextEncoder, hash: String)
 
     public static func run(pipeline: PipelineConfig, manifest: Manifest, options: Options, loadEncoder: EncoderLoader,
                            say: @escaping @Sendable (String) -> Void) throws -> ExecutionSummary {
         let root = pipeline.output
+        let layout = try RunLayout(pipeline: pipeline)
         let ingest = try DedupRunner.completedIngest(root: root)
-        let input = inputFolder(root: root, tasks: ingest.tasks)
+        let input = try inputFolder(root: root, tasks: ingest.tasks)
         let names = pipeline.pack.phases ?? manifest.phases.map(\.name)
         for name in names where manifest.phase(named: name) == nil {
             throw ExecutorError(message: "pack.phases names '\(name)', which is not a phase of \(manifest.path) "
@@ -37,7 +37,7 @@ public enum PackRunner {
             throw ExecutorError(message: "--phase \(phase) is not one of the phases to pack (\(names.joined(separator: ", ")))")
         }
         guard !names.isEmpty else { throw ExecutorError(message: "\(manifest.path) declares no phases to pack") }
-        let (encoder, hash) = try loadEncoder(root)
+        let (encoder, hash) = try loadEncoder(layout.tokenizerJSON)
         let stage = PackStage(root: root, input: input, phases: names.map { PhaseMixture(manifest.phase(named: $0)!) },
                               config: pipeline.pack, workers: max(1, options.workers ?? pipeline.workers),
                               encoder: encoder, tokenizerHash: hash, say: say)
@@ -49,12 +49,14 @@ public enum PackRunner {
         return summary
     }
 
-    /// filter/output when every filter task is complete, else dedup/output likewise, else ingest.
-    static func inputFolder(root: String, tasks: Int) -> String {
-        for (stage, folder) in [(FilterStage.stageName, "filter/output"), (RemoveStage.stageName, "dedup/output")] {
-            let layout = StageLayout(root: root, stage: stage)
-            if (0..<tasks).allSatisfy({ layout.isComplete($0) }) { return folder }
+    /// filter/output; every filter task must be complete (nothing falls back to dedup's or ingest's).
+    static func inputFolder(root: String, tasks: Int) throws -> String {
+        let layout = StageLayout(root: root, stage: FilterStage.stageName)
+        let missing = (0..<tasks).filter { !layout.isComplete($0) }
+        guard missing.isEmpty else {
+            throw ExecutorError(message: "pack reads the filter stage's output, but filter tasks "
+                + missing.map(String.init).joined(separator: ", ") + " of \(tasks) are not complete: run `plm filter` first")
         }
-        return "ingest"
+        return "filter/output"
     }
 }

@@ -2,6 +2,7 @@ import CorpusIO
 import Curation
 import Foundation
 import Shards
+import Stages
 
 /// The pack stage: one task per manifest phase, writing `<root>/pack/<phase>/{train,val}/` and
 /// `<root>/pack/<phase>/phase.json`. A task's folder is rebuilt from scratch when the task has no

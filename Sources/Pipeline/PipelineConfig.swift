@@ -30,6 +30,9 @@ public struct PipelineConfig {
     public var workers: Int
     /// Sections for later stages, by key, as written. Each is a mapping.
     public var reserved: [String: Node]
+    /// Every stage section's values as written, by dotted path (`filters.by_domain.code`): what stage
+    /// fingerprints are made of (see StageGraph).
+    public var settings: [String: String] = [:]
 
     /// Top-level sections later stages will define; accepted now as opaque mappings.
     public static let reservedSections = ["tokenizer", "model", "schedule"]
@@ -96,12 +99,18 @@ public struct PipelineConfig {
             guard case .mapping = node else { throw top.invalid(key, mustBe: "a mapping") }
             reserved[key] = node
         }
-        return PipelineConfig(
+        var settings: [String: String] = [:]
+        for key in ["ingest", "dedup", "filters", "pack"] + reservedSections {
+            if let node = top.node(key) { settings.merge(CanonicalYAML.flatten(node, prefix: key)) { a, _ in a } }
+        }
+        var config = PipelineConfig(
             path: file, name: name, description: try top.optionalString("description") ?? "",
             // Relative to the pipeline file, so `plm run pipelines/x.yaml` works from any folder.
             manifestPath: ConfigPaths.join(ConfigPaths.directory(of: file), manifest),
             output: ConfigPaths.absolute(output), ingest: ingest, dedup: dedup, filters: filters, pack: pack,
             workers: workers,
             reserved: reserved)
+        config.settings = settings
+        return config
     }
 }

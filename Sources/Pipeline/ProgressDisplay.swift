@@ -1,5 +1,6 @@
 import Curation
 import Foundation
+import Stages
 import Synchronization
 
 /// A one-line progress bar redrawn on a terminal (files, documents, bytes, rate, ETA); on a pipe or

@@ -1,6 +1,7 @@
 import CorpusIO
 import Curation
 import Foundation
+import Stages
 import Tokenization
 
 /// One file of tokenizer training text and the share of it to use.

@@ -1,6 +1,8 @@
 import CorpusIO
 import Curation
 import Foundation
+import Synchronization
+import Stages
 import Tokenization
 
 /// Trains the run's tokenizer on the filtered documents (the `tokenizer` stage of `plm run`), or on
@@ -39,38 +41,43 @@ public enum TokenizerRunner {
     }
 
     /// The pipeline's stage: trains unless the run already has a finished tokenizer. `config`
-    /// overrides the pipeline's `tokenizer:` section (the command line's options).
+    /// overrides the pipeline's `tokenizer:` section (the command line's options). A task stage of
+    /// one task: its marker, log and stats sit with every other stage's.
     public static func run(pipeline: PipelineConfig, manifest: Manifest, config: TokenizerConfig? = nil,
                            options: Options, say: @escaping @Sendable (String) -> Void) throws -> Summary {
         let config = try config ?? TokenizerConfig.load(from: pipeline)
         let root = pipeline.output
         let layout = StageLayout(root: root, stage: stageName)
         let folder = config.outputFolder(root: root)
-        if !options.retrain && layout.isComplete(0) && FileSystem.exists(TokenizerFolder.mainFile(in: folder)) {
+        if options.retrain { layout.forget(0) }
+        if layout.isComplete(0) && FileSystem.exists(TokenizerFolder.mainFile(in: folder)) {
             say("tokenizer: already trained in \(folder)")
             var summary = Summary(folder: folder)
             summary.skipped = true
             return summary
         }
-        let input = try inputFiles(root: root, manifest: manifest, config: config)
-        let started = Date()
-        let summary = try train(files: input.files, options: config.trainerOptions, folder: folder,
-                                modelMaxLength: config.modelMaxLength,
-                                workers: options.workers ?? pipeline.workers, progress: options.progress,
-                                totalBytes: input.textBytes, say: say)
-        var stats = TaskStats(stage: stageName, task: 0, tasks: 1, seconds: Date().timeIntervalSince(started))
-        for (source, count) in summary.totals.bySource {
-            var counts = SourceStats()
-            counts.documents = count.documents
-            counts.textBytes = count.bytes
-            stats.sources[source] = counts
+        let workers = options.workers ?? pipeline.workers
+        let result = Mutex<Summary?>(nil)
+        let stage = ClosureStage(name: stageName) { log, _ in
+            let input = try inputFiles(root: root, manifest: manifest, config: config)
+            let summary = try train(files: input.files, options: config.trainerOptions, folder: folder,
+                                    modelMaxLength: config.modelMaxLength, workers: workers,
+                                    progress: options.progress, totalBytes: input.textBytes, say: say)
+            var stats = TaskStats(stage: stageName, task: 0, tasks: 1)
+            for (source, count) in summary.totals.bySource {
+                var counts = SourceStats()
+                counts.documents = count.documents
+                counts.textBytes = count.bytes
+                stats.sources[source] = counts
+            }
+            log("trained on \(summary.totals.documents) documents, \(summary.totals.bytes) bytes, "
+                + "\(summary.distinctWords) distinct words; vocab \(summary.model?.vocabSize ?? 0) in \(folder)")
+            result.withLock { $0 = summary }
+            return stats
         }
-        for folder in ["logs", "stats", "completions"] { try FileSystem.createDirectory("\(root)/\(folder)/\(stageName)") }
-        let log = TaskLog(task: 0)
-        log("trained on \(summary.totals.documents) documents, \(summary.totals.bytes) bytes, "
-            + "\(summary.distinctWords) distinct words; vocab \(summary.model?.vocabSize ?? 0) in \(folder)")
-        try layout.markComplete(0, stats: stats, log: log)
-        return summary
+        let execution = try LocalExecutor.run(stage, root: root, workers: 1, echo: { _ in })
+        if let failure = execution.failed.first { throw ExecutorError(message: "tokenizer: \(failure.error)") }
+        return result.withLock { $0 } ?? Summary(folder: folder)
     }
 
     /// The filter stage's kept documents, each source sampled to its share of `config.sampleBytes`:

@@ -1,6 +1,7 @@
 import CorpusIO
 import Foundation
 import PLMModel
+import Stages
 
 /// Trains one phase of a pipeline (`plm train PIPELINE --phase P`): the model shape from `model:`,
 /// the phase's step range from `schedule:`, data from `<output>/pack/<phase>/train` (and `val`)
@@ -58,11 +59,11 @@ public enum TrainRunner {
             throw ConfigError(file: pipeline.path, location: nil, message: "section 'model': \(error)")
         }
         let index = schedule.phases.firstIndex { $0.name == phase }!
-        let root = pipeline.output
+        let layout = try RunLayout(pipeline: pipeline)
         return Plan(phase: phase, config: config, model: model, schedule: schedule, steps: steps,
-                    trainData: root + "/pack/\(phase)/train", validationData: root + "/pack/\(phase)/val",
-                    outputFolder: root + "/train/\(phase)",
-                    previousCheckpoints: index > 0 ? root + "/train/\(schedule.phases[index - 1].name)/checkpoints" : nil,
+                    trainData: layout.packTrain(phase: phase), validationData: layout.packValidation(phase: phase),
+                    outputFolder: layout.trainFolder(phase: phase),
+                    previousCheckpoints: index > 0 ? layout.checkpoints(phase: schedule.phases[index - 1].name) : nil,
                     threads: threads ?? model.threads ?? pipeline.workers)
     }
 

@@ -1,12 +1,10 @@
 import CorpusIO
 import Foundation
+import Stages
 
 /// The vocabulary size a run's tokenizer gives the model: one past the largest id in a Hugging Face
 /// `tokenizer.json` (the BPE model's vocab and the added special tokens).
 public enum TrainVocabulary {
-    /// Where the tokenizer stage leaves its tokenizer under a run's output root.
-    public static func tokenizerPath(root: String) -> String { root + "/tokenizer/tokenizer.json" }
-
     /// The size from `path`, nil when the file does not exist; a file that exists but holds no
     /// vocabulary is an error naming it.
     public static func size(tokenizerJSON path: String) throws -> Int? {

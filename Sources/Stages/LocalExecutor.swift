@@ -1,5 +1,4 @@
 import CorpusIO
-import Curation
 import Foundation
 import Synchronization
 
@@ -73,4 +72,6 @@ public enum LocalExecutor {
 public struct ExecutorError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public var description: String { message }
+
+    public init(message: String) { self.message = message }
 }

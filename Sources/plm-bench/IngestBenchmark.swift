@@ -3,6 +3,7 @@ import CorpusIO
 import Curation
 import Foundation
 import Pipeline
+import Stages
 
 /// Ingest throughput on a pipeline's manifest beside the physical path on the same files:
 /// reading them, undoing their compression (gzip, xz, ... as libarchive does for ingest) and

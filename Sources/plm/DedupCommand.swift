@@ -3,6 +3,7 @@ import CorpusIO
 import Curation
 import Foundation
 import Pipeline
+import Stages
 
 extension DedupRunner.Stage: ExpressibleByArgument {}
 

@@ -1,7 +1,8 @@
 import ArgumentParser
-import Foundation
 import Curation
+import Foundation
 import Pipeline
+import Stages
 
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

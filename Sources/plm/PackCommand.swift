@@ -40,9 +40,8 @@ struct PackCommand: ParsableCommand {
 /// How the CLI finds the tokenizer to pack and decode with.
 enum TokenizerLoading {
     static func loader(byteTokens: Bool) -> PackRunner.EncoderLoader {
-        { root in
+        { path in
             if byteTokens { return (ByteTokenEncoder(), "bytes") }
-            let path = PackRunner.tokenizerPath(root: root)
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError("no tokenizer at \(path): run the tokenizer stage first, or pass --byte-tokens")
             }

@@ -1,14 +1,17 @@
 import ArgumentParser
 import Pipeline
+import Stages
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run every stage of a pipeline that is not done yet: ingest, dedup, filter, tokenizer, pack, train.",
+        abstract: "Run the pipeline's stages that are not done: ingest, dedup, filter, tokenizer, pack, train.",
         discussion: """
-            Each stage resumes where it stopped; rerunning a finished pipeline does nothing. Packing runs when
-            the manifest declares phases; training runs each phase of the pipeline's `schedule:` section when it
-            has one, each phase starting from the previous phase's final checkpoint.
+            The stages form one graph (plm run PIPELINE --dry-run prints it). Each stage records a fingerprint
+            of its settings and inputs: an unchanged, finished stage is skipped; a changed one is rerun with
+            every stage after it; an unfinished one resumes. One run per output folder at a time (a lock).
+            Stage names for --from, --until and --only: ingest, dedup, filter, tokenizer, pack, train, or one
+            phase's node (pack/<phase>, train/<phase>).
             """)
 
     @OptionGroup var pipeline: PipelineArgument
@@ -16,32 +19,55 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Run at most this many tasks at once (default: the pipeline's workers).")
     var workers: Int?
 
+    @Option(help: "Start at this stage (earlier stages must be done).")
+    var from: String?
+
+    @Option(help: "Stop after this stage.")
+    var until: String?
+
+    @Option(help: "Run only this stage (or group of stages).")
+    var only: String?
+
+    @Flag(help: "Print each stage's state (done, stale and why, to run) and input size; run nothing.")
+    var dryRun = false
+
+    func validate() throws {
+        if only != nil && (from != nil || until != nil) { throw ValidationError("--only cannot be combined with --from or --until") }
+    }
+
     func run() throws {
         let (config, manifest) = try pipeline.load()
-        try StageReport.finish(try IngestRunner.run(
-            pipeline: config, manifest: manifest, options: .init(workers: workers), say: Console.say),
-            stage: "ingest")
-        try DedupReport.finish(try DedupRunner.run(
-            pipeline: config, manifest: manifest, options: .init(workers: workers), say: Console.say),
-            root: config.output)
-        try StageReport.finish(try FilterRunner.run(
-            pipeline: config, manifest: manifest, options: .init(workers: workers), say: Console.say), stage: "filter")
-        _ = try TokenizerRunner.run(pipeline: config, manifest: manifest,
-                                    options: .init(workers: workers), say: Console.say)
-        guard !manifest.phases.isEmpty else {
-            Console.say("done: \(config.output) (the manifest declares no phases: nothing to pack or train)")
+        let runner = try GraphRunner(pipeline: config, manifest: manifest, hooks: RunHooks.make(workers: workers, root: config.output))
+        let selection = GraphRunner.Selection(from: from, until: until, only: only)
+        if dryRun {
+            Console.say("plan for \(runner.layout.root):")
+            for line in try runner.plan(selection) { print("  " + line) }
             return
         }
-        let packed = try PackRunner.run(pipeline: config, manifest: manifest, options: .init(workers: workers),
-                                        loadEncoder: TokenizerLoading.loader(byteTokens: false), say: Console.say)
-        for failure in packed.failed { Console.say("pack: phase task \(failure.task) failed: \(failure.error)") }
-        if !packed.failed.isEmpty { throw ExitCode.failure }
-        let phases = try config.scheduleSettings().phases.map(\.name)
-        for phase in phases {
-            Console.say("train: phase \(phase)")
-            let train = try TrainCommand.parse([pipeline.pipeline, "--phase", phase])
-            try train.run()
-        }
-        Console.say("done: \(config.output) (plm stats \(config.output) prints the counters)")
+        try runner.run(selection)
+        Console.say("done: \(config.output) (plm status \(config.output) shows each stage, plm stats the counters)")
+    }
+}
+
+/// The command line's side of the stage graph: console messages and tables, the tokenizer loader,
+/// and training with its progress display.
+enum RunHooks {
+    static func make(workers: Int?, root: String) -> GraphRunner.Hooks {
+        GraphRunner.Hooks(
+            say: Console.say, workers: workers, loadEncoder: TokenizerLoading.loader(byteTokens: false),
+            train: { path, phase, _ in
+                Console.say("train: phase \(phase)")
+                try TrainCommand.runPhase(pipeline: path, phase: phase, threads: nil)
+            },
+            report: { node, stages in
+                switch node {
+                case "ingest", "filter": if let summary = stages.first?.summary { try StageReport.finish(summary, stage: node) }
+                case "dedup":
+                    try DedupReport.finish(stages.compactMap { entry in
+                        DedupRunner.Stage(rawValue: String(entry.stage.dropFirst("dedup/".count))).map { ($0, entry.summary) }
+                    }, root: root)
+                default: break
+                }
+            })
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CorpusIO
 import Curation
 import Foundation
+import Stages
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -124,17 +124,20 @@ struct TrainCommand: ParsableCommand {
         if let warning = BLAS.kernelWarning { Console.say("warning: \(warning)") }
         let peak = SgemmPeak.measure(threads: threadCount)
         Console.say("sgemm peak (1024^3, this run): \(String(format: "%.1f", peak)) GFLOP/s")
-        if let pipeline { try runPhase(pipeline: pipeline, threads: threadCount, peak: peak) } else {
+        if let pipeline { try Self.runPhase(pipeline: pipeline, phase: phase!, threads: threads, peak: peak, vocabSize: vocabSize) } else {
             try runSingle(threads: threadCount, peak: peak)
         }
     }
 
-    private func runPhase(pipeline path: String, threads: Int, peak: Double) throws {
+    /// Trains one phase of a pipeline (also the `train/<phase>` stages of `plm run`).
+    static func runPhase(pipeline path: String, phase: String, threads: Int?, peak: Double? = nil,
+                         vocabSize: Int? = nil) throws {
         let pipeline = try PipelineConfig.load(path: path)
+        let peak = peak ?? SgemmPeak.measure(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let tokenizerVocabulary = try vocabSize
-            ?? TrainVocabulary.size(tokenizerJSON: TrainVocabulary.tokenizerPath(root: pipeline.output))
-        let plan = try TrainRunner.plan(pipeline: pipeline, phase: phase!, tokenizerVocabSize: tokenizerVocabulary,
-                                        preset: { try? PLMConfig.preset(named: $0) }, threads: self.threads)
+            ?? TrainVocabulary.size(tokenizerJSON: RunLayout(pipeline: pipeline).tokenizerJSON)
+        let plan = try TrainRunner.plan(pipeline: pipeline, phase: phase, tokenizerVocabSize: tokenizerVocabulary,
+                                        preset: { try? PLMConfig.preset(named: $0) }, threads: threads)
         let source = try TrainData.source(folder: plan.trainData, seed: plan.model.seed)
         let validation = try TrainData.validationBatches(folder: plan.validationData, count: plan.model.validationBatches,
                                                          batchSize: plan.model.microBatchSize,
@@ -173,7 +176,7 @@ struct TrainCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: output!, withIntermediateDirectories: true)
         let model = PLMTransformer(config: modelConfig, seed: seed,
                                    options: ModelOptions(maskAcrossDocuments: maskDocuments, threads: threads))
-        describe(modelConfig, batchTokens: options.batchTokens, micro: microBatch, seqLen: seqLen)
+        Self.describe(modelConfig, batchTokens: options.batchTokens, micro: microBatch, seqLen: seqLen)
         let progress = TrainProgress(steps: options.steps)
         let history: [StepMetrics]
         if let tokenSource {
@@ -183,7 +186,7 @@ struct TrainCommand: ParsableCommand {
             history = try train(model: model, source: SyntheticSource(vocabSize: modelConfig.vocabSize, seed: seed),
                                 options: options, validation: validation, progress: progress)
         }
-        summarise(history, output: output!)
+        Self.summarise(history, output: output!)
     }
 
     private func train<Source: BatchSource>(model: PLMTransformer, source: Source, options: TrainerOptions,
@@ -198,7 +201,7 @@ struct TrainCommand: ParsableCommand {
         return try trainer.run(observer: progress.update)
     }
 
-    private func describe(_ config: PLMConfig, batchTokens: Int, micro: Int, seqLen: Int) {
+    private static func describe(_ config: PLMConfig, batchTokens: Int, micro: Int, seqLen: Int) {
         let parameters = ParameterLayout(config: config).totalCount
         Console.say("model: \(String(format: "%.2f", Double(parameters) / 1e6))M parameters (hidden \(config.hiddenSize), "
             + "\(config.numHiddenLayers) layers, \(config.numAttentionHeads) heads, vocab \(config.vocabSize)); "
@@ -209,7 +212,7 @@ struct TrainCommand: ParsableCommand {
             + "(parameters, gradients, AdamW m and v), plus activations for B x T = \(micro * seqLen) positions")
     }
 
-    private func summarise(_ history: [StepMetrics], output: String) {
+    private static func summarise(_ history: [StepMetrics], output: String) {
         guard let last = history.last else { return }
         let mean = history.map(\.tokensPerSecond).reduce(0, +) / Double(history.count)
         Console.say("done: \(history.count) steps, final loss \(String(format: "%.4f", last.loss)), "

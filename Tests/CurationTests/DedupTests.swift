@@ -2,6 +2,7 @@ import CorpusIO
 import Foundation
 import Testing
 @testable import Curation
+import Stages
 
 /// Runs every task of a stage in order, skipping completed ones, as the local executor would.
 @discardableResult

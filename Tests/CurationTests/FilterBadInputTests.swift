@@ -2,6 +2,7 @@ import CorpusIO
 import Foundation
 import Testing
 @testable import Curation
+import Stages
 
 /// datatrove's decisions on the bad inputs, made by `Benchmarks/datatrove/make_bad_input_golden.py`.
 struct BadInputGolden: Decodable {

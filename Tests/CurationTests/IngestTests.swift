@@ -2,6 +2,7 @@ import CorpusIO
 import Foundation
 import Testing
 @testable import Curation
+import Stages
 
 /// Runs every task of an ingest stage in order on this thread (the executor's pool lives in Pipeline).
 func ingest(_ sources: [SourceSpec], root: String, config: IngestConfig = FixtureCorpus.config,

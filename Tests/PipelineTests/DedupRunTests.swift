@@ -3,6 +3,7 @@ import Curation
 import Foundation
 import Testing
 @testable import Pipeline
+import Stages
 
 @Suite("Dedup through a pipeline file")
 struct DedupRunTests {

@@ -3,6 +3,7 @@ import Curation
 import Foundation
 import Testing
 @testable import Pipeline
+import Stages
 
 /// Ingest driven from YAML through the local executor, as `plm ingest` runs it.
 @Suite("Ingest through a pipeline file and the local executor")

@@ -2,6 +2,7 @@ import CorpusIO
 import Curation
 import Foundation
 import Shards
+import Stages
 import Testing
 @testable import Pipeline
 
@@ -59,10 +60,18 @@ struct PackRunTests {
             output: \(folder)/out
             ingest: {tasks: 1}
             dedup: {exact: {enabled: false}, minhash: {enabled: false}}
+            filters: {by_domain: {default: []}}
             pack: {seq_len: 127, val_fraction: 0}
             """, to: folder + "/p.yaml")
         let loaded = try PipelineConfig.loadWithManifest(path: folder + "/p.yaml")
         _ = try IngestRunner.run(pipeline: loaded.pipeline, manifest: loaded.manifest, options: .init(progress: false)) { _ in }
+        // Pack reads only the filter stage's output: before it exists, it refuses and says why.
+        let loader0: PackRunner.EncoderLoader = { _ in (ByteTokenEncoder(), "bytes") }
+        let refused = #expect(throws: ExecutorError.self) {
+            try PackRunner.run(pipeline: loaded.pipeline, manifest: loaded.manifest, options: .init(), loadEncoder: loader0) { _ in }
+        }
+        #expect(refused?.message.contains("filter tasks 0 of 1 are not complete") == true)
+        _ = try FilterRunner.run(pipeline: loaded.pipeline, manifest: loaded.manifest, options: .init(progress: false)) { _ in }
         let loader: PackRunner.EncoderLoader = { _ in (ByteTokenEncoder(), "bytes") }
         let first = try PackRunner.run(pipeline: loaded.pipeline, manifest: loaded.manifest, options: .init(),
                                        loadEncoder: loader) { _ in }

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import Tokenization
 @testable import Pipeline
+import Stages
 
 @Suite("Tokenizer training through a pipeline file")
 struct TokenizerRunTests {

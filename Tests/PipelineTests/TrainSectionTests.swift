@@ -3,6 +3,7 @@ import Foundation
 import PLMModel
 import Testing
 @testable import Pipeline
+import Stages
 
 @Suite("model: and schedule: sections and phase training")
 struct TrainSectionTests {
@@ -114,7 +115,7 @@ struct TrainSectionTests {
     func vocabularyFromTokenizer() throws {
         let root = folder()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let path = TrainVocabulary.tokenizerPath(root: root)
+        let path = RunLayout(root: root).tokenizerJSON
         #expect(try TrainVocabulary.size(tokenizerJSON: path) == nil)
         try write(#"{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}}, "added_tokens": [{"id": 7, "content": "<|end|>"}]}"#,
                   to: path)

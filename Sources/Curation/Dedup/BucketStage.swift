@@ -1,5 +1,6 @@
 import CorpusIO
 import HeapModule
+import Stages
 
 /// Dedup stage 2, one task per MinHash bucket (and one for exact hashes): merges that bucket's
 /// sorted files from every signature task and writes each pair of neighbours with equal keys,

@@ -1,5 +1,6 @@
 import CorpusIO
 import Foundation
+import Stages
 
 /// Dedup stage 3, a single task: joins every duplicate pair into clusters (union-find), keeps one
 /// document per cluster by the configured rule and writes, per ingest task, the documents to remove

@@ -1,4 +1,5 @@
 import CorpusIO
+import Stages
 
 /// What dedup does, as a pipeline's `dedup:` section says.
 public struct DedupConfig: Sendable, Equatable {
@@ -85,7 +86,7 @@ public struct DedupLayout: Sendable {
     func ingestPath(source: String, task: Int) -> String { "\(root)/ingest/\(source)/\(self.task(task)).jsonl.zst" }
 
     /// Bucket-stage tasks: one per MinHash bucket, then one for exact hashes.
-    var bucketTasks: Int { (config.minhash ? config.minhashConfig.buckets : 0) + (config.exact ? 1 : 0) }
+    public var bucketTasks: Int { (config.minhash ? config.minhashConfig.buckets : 0) + (config.exact ? 1 : 0) }
 
     /// Marks a producing task incomplete so a rerun rebuilds its (damaged) output.
     func invalidate(stage: String, task: Int) {

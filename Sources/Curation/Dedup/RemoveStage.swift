@@ -1,5 +1,6 @@
 import CorpusIO
 import Foundation
+import Stages
 
 /// Dedup stage 4, one task per ingest task: copies the task's documents to
 /// `dedup/output/<source>/<task>.jsonl.zst` except the removed ones, which go (when asked) to

@@ -1,4 +1,5 @@
 import CorpusIO
+import Stages
 
 /// Dedup stage 1, one task per ingest task: for every document, its exact hash and MinHash
 /// signature, written sorted (per bucket, by signature then index) to checksummed record files,

@@ -1,5 +1,6 @@
 import CorpusIO
 import Foundation
+import Stages
 
 /// A source as the filter stage sees it: its filters chosen by its domain.
 public struct FilterSource: Sendable {

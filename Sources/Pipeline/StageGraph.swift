@@ -1,0 +1,174 @@
+import CorpusIO
+import Curation
+import Foundation
+import PLMModel
+import Shards
+import Stages
+
+/// One stage of a run as the graph sees it: what it reads, what decides its output, and which task
+/// stages' completion markers say it is done.
+public struct StageNode: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case ingest, dedup, filter, tokenizer
+        case pack(phase: String, task: Int)
+        case train(phase: String)
+    }
+
+    /// `ingest`, `dedup`, `filter`, `tokenizer`, `pack/<phase>`, `train/<phase>`.
+    public var name: String
+    public var kind: Kind
+    /// Names of the nodes whose output this one reads.
+    public var inputs: [String]
+    /// The fingerprint the node's output would have if it ran now (inputs filled in by the graph).
+    public var fingerprint: StageFingerprint
+    /// Task stages (bookkeeping folder names) and the tasks of each that make up this node.
+    public var parts: [Part]
+    /// Folders written only by this node: removed when the node is stale, before it reruns.
+    public var outputs: [String]
+    /// Folders or files this node reads, for the plan's input sizes.
+    public var reads: [String]
+
+    public struct Part: Codable, Sendable, Equatable {
+        public var stage: String
+        public var tasks: [Int]
+    }
+
+    /// The group `--from`, `--until` and `--only` may name instead of the node (`pack` for `pack/x`).
+    public var group: String { name.split(separator: "/").first.map(String.init) ?? name }
+}
+
+/// The declared stages of a run, in the order they run: ingest, dedup (when on), filter, tokenizer,
+/// one pack node per phase, one training node per schedule phase. The local executor (`GraphRunner`)
+/// runs it; a cluster executor runs the same nodes as jobs.
+public struct StageGraph: Sendable {
+    public var layout: RunLayout
+    public var nodes: [StageNode]
+
+    /// Format versions of each stage's output; bump one when its code writes different bytes.
+    public enum Format {
+        public static let ingest = 1, dedup = 1, filter = 1, tokenizer = 1, pack = 1, train = 1
+    }
+
+    public func node(named name: String) -> StageNode? { nodes.first { $0.name == name } }
+
+    /// Builds the graph of `pipeline` over `manifest`; walks the manifest's paths once (the ingest
+    /// node's fingerprint covers every input file's path, size and modification time).
+    public init(pipeline: PipelineConfig, manifest: Manifest) throws {
+        layout = try RunLayout(pipeline: pipeline)
+        nodes = []
+        let settings = pipeline.settings
+        func section(_ prefix: String, except: Set<String> = []) -> [String: String] {
+            settings.filter { $0.key.hasPrefix(prefix + ".") && !except.contains($0.key) }
+        }
+        func manifestPart(_ prefix: String) -> [String: String] {
+            manifest.settings.filter { $0.key.hasPrefix(prefix + ".") }
+        }
+        let ingestTasks = pipeline.ingest.tasks
+
+        // ingest: the sources as written and the files they name now.
+        let plan = IngestPlan(sources: manifest.sourceSpecs)
+        var listing = ""
+        for input in plan.inputs {
+            listing += "\(input.sourceIndex)\t\(input.file.path)\t\(input.file.size)\t\(input.file.modificationTime)\n"
+        }
+        let files = Array(listing.utf8).withUnsafeBytes { XXHash.xxh3_128($0).description }
+        add(StageNode(name: "ingest", kind: .ingest, inputs: [],
+                      fingerprint: StageFingerprint(node: "ingest", format: Format.ingest,
+                                                    settings: section("ingest").merging(manifestPart("sources")) { a, _ in a },
+                                                    inputs: ["files": files]),
+                      parts: [.init(stage: "ingest", tasks: Array(0..<ingestTasks))],
+                      outputs: [layout.ingestOutput], reads: manifest.sourceSpecs.flatMap(\.paths)))
+
+        // dedup: its section, and the sources' order (the kept copy's priority) and domains.
+        var sourcesSeen = ["sources.order": manifest.sources.map(\.name).joined(separator: ",")]
+        for source in manifest.sources { sourcesSeen["sources.\(source.name).domain"] = source.spec.domain }
+        var documents = "ingest"
+        if pipeline.dedup.exact || pipeline.dedup.minhash {
+            let dedup = DedupLayout(root: layout.root, ingestTasks: ingestTasks, config: pipeline.dedup)
+            add(StageNode(name: "dedup", kind: .dedup, inputs: ["ingest"],
+                          fingerprint: StageFingerprint(node: "dedup", format: Format.dedup,
+                                                        settings: section("dedup").merging(sourcesSeen) { a, _ in a },
+                                                        inputs: [:]),
+                          parts: [.init(stage: SignatureStage.stageName, tasks: Array(0..<ingestTasks)),
+                                  .init(stage: BucketStage.stageName, tasks: Array(0..<dedup.bucketTasks)),
+                                  .init(stage: ClusterStage.stageName, tasks: [0]),
+                                  .init(stage: RemoveStage.stageName, tasks: Array(0..<ingestTasks))],
+                          outputs: [layout.root + "/dedup"], reads: [layout.ingestOutput]))
+            documents = "dedup"
+        }
+
+        add(StageNode(name: "filter", kind: .filter, inputs: [documents],
+                      fingerprint: StageFingerprint(node: "filter", format: Format.filter,
+                                                    settings: section("filters").merging(sourcesSeen) { a, _ in a },
+                                                    inputs: [:]),
+                      parts: [.init(stage: FilterStage.stageName, tasks: Array(0..<ingestTasks))],
+                      outputs: [layout.root + "/filter"],
+                      reads: [documents == "dedup" ? layout.dedupOutput : layout.ingestOutput]))
+
+        // tokenizer: its section and what decides its sample (the first pretraining phase's weights).
+        var tokenizerSettings = section("tokenizer").merging(sourcesSeen) { a, _ in a }
+        if let first = manifest.phases.first(where: { $0.kind == .pretrain }) {
+            tokenizerSettings.merge(manifestPart("phases.\(first.name).weights")) { a, _ in a }
+        }
+        add(StageNode(name: "tokenizer", kind: .tokenizer, inputs: ["filter"],
+                      fingerprint: StageFingerprint(node: "tokenizer", format: Format.tokenizer,
+                                                    settings: tokenizerSettings, inputs: [:]),
+                      // The folder may be the user's own (tokenizer.output): rewritten, never removed.
+                      parts: [.init(stage: TokenizerRunner.stageName, tasks: [0])], outputs: [],
+                      reads: [layout.filterOutput]))
+
+        guard !manifest.phases.isEmpty else { return }
+        let packed = pipeline.pack.phases ?? manifest.phases.map(\.name)
+        for name in packed where manifest.phase(named: name) == nil {
+            throw ExecutorError(message: "pack.phases names '\(name)', which is not a phase of \(manifest.path) "
+                + "(phases: \(manifest.phases.map(\.name).joined(separator: ", ")))")
+        }
+        for (task, phase) in packed.enumerated() {
+            var packSettings = section("pack").merging(manifestPart("phases.\(phase)")) { a, _ in a }
+            packSettings["pack.task"] = String(task)
+            add(StageNode(name: "pack/\(phase)", kind: .pack(phase: phase, task: task), inputs: ["filter", "tokenizer"],
+                          fingerprint: StageFingerprint(node: "pack/\(phase)", format: Format.pack,
+                                                        settings: packSettings, inputs: [:]),
+                          parts: [.init(stage: PackStage.stageName, tasks: [task])],
+                          outputs: [layout.packFolder(phase: phase)],
+                          reads: [layout.filterOutput, layout.tokenizerJSON]))
+        }
+
+        guard pipeline.reserved["schedule"] != nil else { return }
+        let schedule = try pipeline.scheduleSettings().phasedSchedule(file: pipeline.path)
+        var modelSettings = section("model", except: ["model.threads"])
+        if let path = try pipeline.modelSettings().configPath {
+            // The shape comes from a file: its bytes decide the model, not its name.
+            let bytes = (try? FileInput.readAll(path: path)) ?? []
+            modelSettings["model.config_file"] = bytes.withUnsafeBytes { XXHash.xxh3_128($0).description }
+        }
+        var previous: String?
+        for phase in schedule.phases {
+            guard packed.contains(phase.name) else {
+                throw ExecutorError(message: "schedule phase '\(phase.name)' has no packed data: it is not among the "
+                    + "phases to pack (\(packed.joined(separator: ", ")))")
+            }
+            let steps = schedule.range(ofPhase: phase.name)!
+            var trainSettings = modelSettings
+            trainSettings["schedule.steps"] = "\(steps.lowerBound)..<\(steps.upperBound)"
+            // The learning rate of every step of the phase: the whole curve as this phase sees it.
+            let rates = steps.map { String(schedule.schedule.learningRate(at: $0)) }.joined(separator: ",")
+            trainSettings["schedule.learning_rates"] = Array(rates.utf8).withUnsafeBytes { XXHash.xxh3_128($0).description }
+            let name = "train/\(phase.name)"
+            add(StageNode(name: name, kind: .train(phase: phase.name),
+                          inputs: ["pack/\(phase.name)"] + (previous.map { [$0] } ?? []),
+                          fingerprint: StageFingerprint(node: name, format: Format.train, settings: trainSettings,
+                                                        inputs: [:]),
+                          parts: [.init(stage: name, tasks: [0])], outputs: [layout.trainFolder(phase: phase.name)],
+                          reads: [layout.packTrain(phase: phase.name), layout.packValidation(phase: phase.name)]))
+            previous = name
+        }
+    }
+
+    /// Appends `node`, filling its inputs' fingerprints from the nodes already added.
+    private mutating func add(_ node: StageNode) {
+        var node = node
+        for input in node.inputs { node.fingerprint.inputs[input] = self.node(named: input)!.fingerprint.value }
+        nodes.append(node)
+    }
+}

@@ -1,0 +1,58 @@
+/// Counters of one source within one task. Every input ends up in exactly one of `documents`
+/// or `skipped` (a JSONL file or an archive counts per record or member).
+public struct SourceStats: Codable, Sendable, Equatable {
+    /// Top-level files opened.
+    public var files = 0
+    public var documents = 0
+    /// Bytes of the top-level files as stored (compressed where they are).
+    public var inputBytes = 0
+    /// UTF-8 bytes of document text written.
+    public var textBytes = 0
+    /// Inputs skipped, by reason (`SkipReason` raw values).
+    public var skipped: [String: Int] = [:]
+    /// Text bytes of the skipped documents, by reason, where a stage knows them (dedup).
+    public var skippedBytes: [String: Int] = [:]
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case files, documents, inputBytes = "input_bytes", textBytes = "text_bytes", skipped
+        case skippedBytes = "skipped_bytes"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        files = try container.decode(Int.self, forKey: .files)
+        documents = try container.decode(Int.self, forKey: .documents)
+        inputBytes = try container.decode(Int.self, forKey: .inputBytes)
+        textBytes = try container.decode(Int.self, forKey: .textBytes)
+        skipped = try container.decode([String: Int].self, forKey: .skipped)
+        skippedBytes = try container.decodeIfPresent([String: Int].self, forKey: .skippedBytes) ?? [:]
+    }
+
+    public mutating func add(_ other: SourceStats) {
+        files += other.files
+        documents += other.documents
+        inputBytes += other.inputBytes
+        textBytes += other.textBytes
+        skipped.merge(other.skipped, uniquingKeysWith: +)
+        skippedBytes.merge(other.skippedBytes, uniquingKeysWith: +)
+    }
+}
+
+/// What one task of a stage did: written as `<stage>/stats/<task>.json` before its completion marker.
+public struct TaskStats: Codable, Sendable, Equatable {
+    public var stage: String
+    public var task: Int
+    public var tasks: Int
+    public var sources: [String: SourceStats]
+    public var seconds: Double
+
+    public init(stage: String, task: Int, tasks: Int, sources: [String: SourceStats] = [:], seconds: Double = 0) {
+        self.stage = stage
+        self.task = task
+        self.tasks = tasks
+        self.sources = sources
+        self.seconds = seconds
+    }
+}
