@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "PLMInferenceTests", dependencies: [
             "PLMInference", "PLMModel", "Tokenization", "Shards", "CorpusIO", "InferenceKernels",
         ], exclude: ["Fixtures"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stages", "Curation", "CorpusIO", "PLMModel"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stages", "Curation", "CorpusIO", "PLMModel", "Tokenization", "Shards"]),
     ],
     swiftLanguageModes: [.v6]
 )

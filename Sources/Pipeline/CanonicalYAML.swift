@@ -25,6 +25,7 @@ enum CanonicalYAML {
     /// The node's leaves by dotted path (`filters.by_domain.code`), sequences kept whole: the form
     /// in which a stale stage's plan says what changed. `prefix` names the node itself.
     static func flatten(_ node: Node, prefix: String) -> [String: String] {
+        if case .scalar(let scalar) = node { return [prefix: scalar.string] }
         guard case .mapping(let mapping) = node else { return [prefix: text(node)] }
         var leaves: [String: String] = [:]
         for (key, value) in mapping {

@@ -104,6 +104,10 @@ public struct GraphRunner {
             if case .stale(let reasons) = before.status {
                 hooks.say("\(node.name): stale (\(reasons.joined(separator: "; "))): removing its output and rerunning")
                 try clear(node)
+            } else if before.status == .pending {
+                // Whatever sits in its folders without a fingerprint came from elsewhere (an older plm, a
+                // copy): never resumed from.
+                try clear(node)
             }
             try node.fingerprint.write(path: layout.fingerprintPath(node: node.name))
             let meter = ResourceMeter()

@@ -36,9 +36,12 @@ public enum LocalExecutor {
                 let task = pending[slot]
                 let log = TaskLog(task: task, echo: echo)
                 let taskStart = Date()
+                let cpuStart = ResourceMeter.threadCPUSeconds()
                 do {
                     var stats = try stage.run(task: task, log: log, progress: progress)
                     stats.seconds = Date().timeIntervalSince(taskStart)
+                    stats.cpuSeconds = ResourceMeter.threadCPUSeconds() - cpuStart
+                    stats.peakResidentBytes = ResourceMeter.peakResidentBytes()
                     try layout.markComplete(task, stats: stats, log: log)
                     summary.withLock {
                         $0.ran.append(task)

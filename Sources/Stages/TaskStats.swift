@@ -47,6 +47,11 @@ public struct TaskStats: Codable, Sendable, Equatable {
     public var tasks: Int
     public var sources: [String: SourceStats]
     public var seconds: Double
+    /// CPU time of the thread that ran the task (helpers it started are not counted).
+    public var cpuSeconds: Double?
+    /// The process's peak resident memory when the task ended (since its stage started; tasks of a
+    /// stage run side by side, so this is shared by the stage's tasks).
+    public var peakResidentBytes: Int?
 
     public init(stage: String, task: Int, tasks: Int, sources: [String: SourceStats] = [:], seconds: Double = 0) {
         self.stage = stage

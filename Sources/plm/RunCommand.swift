@@ -40,7 +40,7 @@ struct RunCommand: ParsableCommand {
         let runner = try GraphRunner(pipeline: config, manifest: manifest, hooks: RunHooks.make(workers: workers, root: config.output))
         let selection = GraphRunner.Selection(from: from, until: until, only: only)
         if dryRun {
-            Console.say("plan for \(runner.layout.root):")
+            print("plan for \(runner.layout.root):")
             for line in try runner.plan(selection) { print("  " + line) }
             return
         }
