@@ -37,6 +37,9 @@ struct DedupCommand: ParsableCommand {
     }
 
     func run() throws {
+        if stage == nil && task == nil && tasks == nil {
+            return try GraphNodeCommand.run(pipeline, only: "dedup", workers: workers)
+        }
         let (config, manifest) = try pipeline.load()
         try DedupReport.finish(try DedupRunner.run(
             pipeline: config, manifest: manifest,

@@ -16,6 +16,9 @@ struct FilterCommand: ParsableCommand {
     @OptionGroup var tasks: TaskArguments
 
     func run() throws {
+        if tasks.task == nil && tasks.tasks == nil {
+            return try GraphNodeCommand.run(pipeline, only: "filter", workers: tasks.workers)
+        }
         let (config, manifest) = try pipeline.load()
         try StageReport.finish(try FilterRunner.run(
             pipeline: config, manifest: manifest,

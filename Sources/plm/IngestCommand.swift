@@ -15,6 +15,9 @@ struct IngestCommand: ParsableCommand {
     @OptionGroup var tasks: TaskArguments
 
     func run() throws {
+        if tasks.task == nil && tasks.tasks == nil {
+            return try GraphNodeCommand.run(pipeline, only: "ingest", workers: tasks.workers)
+        }
         let (config, manifest) = try pipeline.load()
         try StageReport.finish(try IngestRunner.run(
             pipeline: config, manifest: manifest,

@@ -28,6 +28,9 @@ struct PackCommand: ParsableCommand {
     var byteTokens = false
 
     func run() throws {
+        if !byteTokens {
+            return try GraphNodeCommand.run(pipeline, only: phase.map { "pack/" + $0 } ?? "pack", workers: workers)
+        }
         let (config, manifest) = try pipeline.load()
         let summary = try PackRunner.run(pipeline: config, manifest: manifest, options: .init(phase: phase, workers: workers),
                                          loadEncoder: TokenizerLoading.loader(byteTokens: byteTokens), say: Console.say)

@@ -49,6 +49,17 @@ struct RunCommand: ParsableCommand {
     }
 }
 
+/// `plm ingest|dedup|filter|pack|train PIPELINE` without task options: one node (or group) of the
+/// run's graph, with its fingerprint, lock and input checks, exactly as `plm run --only` runs it.
+enum GraphNodeCommand {
+    static func run(_ pipeline: PipelineArgument, only: String, workers: Int?) throws {
+        let (config, manifest) = try pipeline.load()
+        let runner = try GraphRunner(pipeline: config, manifest: manifest,
+                                     hooks: RunHooks.make(workers: workers, root: config.output))
+        try runner.run(.init(only: only))
+    }
+}
+
 /// The command line's side of the stage graph: console messages and tables, the tokenizer loader,
 /// and training with its progress display.
 enum RunHooks {

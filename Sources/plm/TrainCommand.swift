@@ -119,6 +119,10 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A pipeline phase as the run's graph has it (fingerprint, input checks), unless options change it.
+        if let pipeline, vocabSize == nil, threads == nil {
+            return try GraphNodeCommand.run(try PipelineArgument.parse([pipeline]), only: "train/" + phase!, workers: nil)
+        }
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         Console.say("BLAS: OpenBLAS kernel \(BLAS.coreName), \(threadCount) threads")
         if let warning = BLAS.kernelWarning { Console.say("warning: \(warning)") }
@@ -133,6 +137,7 @@ struct TrainCommand: ParsableCommand {
     static func runPhase(pipeline path: String, phase: String, threads: Int?, peak: Double? = nil,
                          vocabSize: Int? = nil) throws {
         let pipeline = try PipelineConfig.load(path: path)
+        if peak == nil { Console.say("BLAS: OpenBLAS kernel \(BLAS.coreName)") }
         let peak = peak ?? SgemmPeak.measure(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let tokenizerVocabulary = try vocabSize
             ?? TrainVocabulary.size(tokenizerJSON: RunLayout(pipeline: pipeline).tokenizerJSON)
