@@ -79,19 +79,22 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // Code only tests and benchmarks use: near-duplicate generators and LSH accuracy evaluation.
+        .target(name: "CurationTestSupport", dependencies: ["Curation", "CorpusIO"]),
+
         // MARK: Executables
         .executableTarget(name: "plm", dependencies: [
             "Pipeline", "Stages", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "plm-bench", dependencies: [
-            "Pipeline", "Stages", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference",
+            "CurationTestSupport", "Pipeline", "Stages", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Tests
         .testTarget(name: "CorpusIOTests", dependencies: ["CorpusIO"]),
-        .testTarget(name: "CurationTests", dependencies: ["Curation", "Stages", "CorpusIO"], exclude: ["Fixtures"]),
+        .testTarget(name: "CurationTests", dependencies: ["Curation", "CurationTestSupport", "Stages", "CorpusIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Fixtures"]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "Tokenization", "CorpusIO"]),
         .testTarget(name: "PLMModelTests", dependencies: ["PLMModel", "Shards"]),

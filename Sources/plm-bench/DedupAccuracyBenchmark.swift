@@ -1,5 +1,6 @@
 import ArgumentParser
 import Curation
+import CurationTestSupport
 import Foundation
 
 /// MinHash LSH accuracy on a generated near-duplicate corpus with known exact Jaccard similarities:

@@ -1,3 +1,4 @@
+@testable import CurationTestSupport
 import Foundation
 import Testing
 @testable import Curation

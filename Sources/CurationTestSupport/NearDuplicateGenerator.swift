@@ -1,3 +1,5 @@
+import Curation
+
 /// Near-duplicate test corpora with known ground truth, for MinHash LSH tests and benchmarks.
 ///
 /// Base documents are runs of synthetic lowercase pseudo-words (consonant-vowel syllables, so text

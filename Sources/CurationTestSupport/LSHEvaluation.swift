@@ -1,3 +1,5 @@
+import CorpusIO
+import Curation
 import Foundation
 
 /// Measures MinHash LSH on labelled pairs: how often the real `MinHasher` signatures put a pair in
