@@ -1,3 +1,5 @@
+import CorpusIO
+
 /// Chat (`messages: [{role, content}]`) and preference (`prompt`, `chosen`, `rejected`) records
 /// have no `text` field. Ingest keeps them: their structure stays in the document's metadata (for
 /// packing to render), and the text is their contents joined, so dedup and filters see the words.

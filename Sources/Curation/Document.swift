@@ -1,3 +1,5 @@
+import CorpusIO
+
 /// A document between curation stages: one JSON object per line of a `.jsonl.zst` file, with
 /// Dolma's fields (`id`, `text`, `source`, `added`, `metadata`).
 public struct Document: Sendable, Equatable, Codable {

@@ -35,14 +35,8 @@ struct PackStage: TaskStage {
             var sourceStats = SourceStats()
             for file in FileSystem.list(folder) where file.hasSuffix(".jsonl.zst") {
                 sourceStats.files += 1
-                var line = 0
-                try ZstdLineReader.forEachLine(path: folder + "/" + file) { item in
-                    line += 1
-                    guard case .line(let bytes, _) = item else {
-                        sourceStats.skipped["overlong_line", default: 0] += 1
-                        return
-                    }
-                    switch PackRecordParser.parse(line: Data(bytes), defaultSource: source, lineNumber: line) {
+                try DocumentReader<PackRecord>(path: folder + "/" + file).forEach({ record, line in
+                    switch PackRecordParser.parse(record, defaultSource: source, lineNumber: line.number) {
                     case .success(var document):
                         document.source = source
                         sourceStats.documents += 1
@@ -50,9 +44,13 @@ struct PackStage: TaskStage {
                         documents.append(document)
                     case .failure(let problem):
                         sourceStats.skipped["bad_record", default: 0] += 1
-                        log("skip \(folder)/\(file) line \(line): \(problem)")
+                        log("skip \(folder)/\(file) line \(line.number): \(problem)")
                     }
-                }
+                }, onBadLine: { bad in
+                    // A line that is not a JSON object: counted and logged, the rest of the phase packs.
+                    sourceStats.skipped[bad.reason.hasPrefix("a line of") ? "overlong_line" : "bad_record", default: 0] += 1
+                    log("skip \(bad)")
+                })
             }
             progress.documents.add(sourceStats.documents, ordering: .relaxed)
             progress.bytesDone.add(sourceStats.textBytes, ordering: .relaxed)

@@ -92,19 +92,12 @@ public enum TokenizerCorpus {
     static func forEachDocument(_ file: TokenizerInputFile, _ body: (String, Int) throws -> Void) throws {
         guard FileSystem.exists(file.path) else { throw FileError(path: file.path, message: "no such file") }
         if file.isJSONLines {
-            let decoder = JSONDecoder()
-            try ZstdLineReader.forEachLine(path: file.path) { line in
-                guard case .line(let bytes, let offset) = line else { return }
-                guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-                let record: TextRecord
-                do {
-                    record = try decoder.decode(TextRecord.self, from: Data(bytes))
-                } catch {
-                    throw CorruptInputError(path: file.path, offset: offset,
-                                            message: "not a JSON object with a string field 'text': \(error)")
-                }
-                try body(record.text, bytes.count + 1)
-            }
+            try DocumentReader<TextRecord>(path: file.path).forEach({ record, line in
+                try body(record.text, line.bytes.count + 1)
+            }, onBadLine: { bad in
+                throw CorruptInputError(path: bad.path, offset: bad.offset,
+                                        message: "not a JSON object with a string field 'text': \(bad.reason)")
+            })
         } else {
             var bytes: [UInt8] = []
             if file.path.hasSuffix(".zst") {

@@ -9,17 +9,17 @@ struct DocumentStream {
     let path: (String) -> String
 
     /// Calls `body` with each document's id and text, its source and its index in the task.
-    /// (Only those two fields are decoded: metadata can be large and is not needed.)
+    /// (Only those two fields are decoded: metadata can be large and is not needed.) A line that is
+    /// not a document stops the stage: every dedup stage must count the same documents.
     func forEach(_ body: (DocumentText, DedupSource, Int) throws -> Void) throws {
-        let decoder = JSONDecoder()
-        try forEachLine { bytes, source, index, file, offset in
-            let document: DocumentText
-            do {
-                document = try decoder.decode(DocumentText.self, from: Data(bytes))
-            } catch {
-                throw CorruptInputError(path: file, offset: offset, message: "not a document record: \(error)")
-            }
-            try body(document, source, index)
+        var index = 0
+        for source in sources {
+            let file = path(source.name)
+            guard FileSystem.exists(file) else { continue }
+            try DocumentReader<DocumentText>(path: file).forEach({ document, _ in
+                try body(document, source, index)
+                index += 1
+            }, onBadLine: { throw $0.corruptInput })
         }
     }
 
@@ -30,14 +30,10 @@ struct DocumentStream {
         for source in sources {
             let file = path(source.name)
             guard FileSystem.exists(file) else { continue }
-            try ZstdLineReader.forEachLine(path: file) { line in
-                guard case .line(let bytes, let offset) = line else {
-                    throw CorruptInputError(path: file, offset: 0, message: "a line longer than the reader allows")
-                }
-                guard !bytes.isEmpty else { return }
-                try body(bytes, source, index, file, offset)
+            try DocumentReader<DocumentText>(path: file).forEachLine({ line in
+                try body(line.bytes, source, index, file, line.offset)
                 index += 1
-            }
+            }, onBadLine: { throw $0.corruptInput })
         }
     }
 }

@@ -50,21 +50,14 @@ public struct FilterStage: TaskStage {
         var stats = TaskStats(stage: name, task: task, tasks: taskCount)
         var writers: [String: ZstdFileWriter] = [:]
         var line: [UInt8] = []
-        let decoder = JSONDecoder()
         for source in sources {
             let path = "\(root)/\(input)/\(source.name)/\(StageLayout.taskName(task)).jsonl.zst"
             guard FileSystem.exists(path) else { continue }
             var counts = SourceStats()
             counts.files = 1
             let filters = source.filters.map { $0.forTask() }
-            try ZstdLineReader.forEachLine(path: path) { raw in
-                guard case .line(let bytes, let offset) = raw, !bytes.isEmpty else { return }
-                var document: Document
-                do {
-                    document = try decoder.decode(Document.self, from: Data(bytes))
-                } catch {
-                    throw CorruptInputError(path: path, offset: offset, message: "not a document record: \(error)")
-                }
+            try DocumentReader<Document>(path: path).forEach({ decoded, _ in
+                var document = decoded
                 let size = document.text.utf8.count
                 counts.inputBytes += size
                 var text = document.text
@@ -97,7 +90,7 @@ public struct FilterStage: TaskStage {
                 try writers[output]!.write(line)
                 progress.documents.add(1, ordering: .relaxed)
                 progress.bytesDone.add(size, ordering: .relaxed)
-            }
+            }, onBadLine: { throw $0.corruptInput })
             stats.sources[source.name] = counts
         }
         for path in writers.keys.sorted() { try writers[path]!.commit() }

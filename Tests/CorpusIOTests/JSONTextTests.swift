@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Curation
+@testable import CorpusIO
 
 @Suite("JSON text output")
 struct JSONTextTests {
