@@ -192,7 +192,35 @@ public struct GraphRunner {
                 return TaskStats(stage: name, task: 0, tasks: 1)
             }
             return [(name, try LocalExecutor.run(stage, root: layout.root, workers: 1, echo: { _ in }))]
+        case .evaluate(let phase):
+            let evaluation = try EvalRunner.evaluate(phase: phase, pipeline: pipeline, splits: packedPhases,
+                                                     threads: threads, say: say)
+            return try runOnce(node) { try EvalRunner.write(evaluation, to: EvalRunner.resultPath(layout: layout, node: node.name)) }
+        case .baselines:
+            let baselines = try EvalRunner.baselines(pipeline: pipeline, splits: packedPhases, threads: threads, say: say)
+            return try runOnce(node) { try EvalRunner.write(baselines, to: EvalRunner.resultPath(layout: layout, node: node.name)) }
         }
+    }
+
+    /// The phases packed in this run, in graph order.
+    private var packedPhases: [String] {
+        graph.nodes.compactMap { node in
+            if case .pack(let phase, _) = node.kind { return phase }
+            return nil
+        }
+    }
+
+    private var threads: Int { hooks.workers ?? pipeline.workers }
+
+    /// Runs `work` as the node's one task (marker, log and stats like every stage). The work itself ran
+    /// before (it is not Sendable: it holds the pipeline); this writes its result and the marker.
+    private func runOnce(_ node: StageNode, _ work: @escaping () throws -> Void) throws -> [(stage: String, summary: ExecutionSummary)] {
+        nonisolated(unsafe) let write = work
+        let stage = ClosureStage(name: node.name) { _, _ in
+            try write()
+            return TaskStats(stage: node.name, task: 0, tasks: 1)
+        }
+        return [(node.name, try LocalExecutor.run(stage, root: layout.root, workers: 1, echo: { _ in }))]
     }
 
     /// `run.json`: the nodes, their inputs and tasks, for `plm status` (which reads no pipeline).

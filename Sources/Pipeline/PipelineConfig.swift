@@ -35,7 +35,7 @@ public struct PipelineConfig {
     public var settings: [String: String] = [:]
 
     /// Top-level sections later stages will define; accepted now as opaque mappings.
-    public static let reservedSections = ["tokenizer", "model", "schedule"]
+    public static let reservedSections = ["tokenizer", "model", "schedule", "eval"]
 
     static let keys = ["name", "description", "manifest", "output", "ingest", "dedup", "filters", "pack", "workers"]
         + reservedSections

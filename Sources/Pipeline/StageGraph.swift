@@ -12,6 +12,10 @@ public struct StageNode: Sendable {
         case ingest, dedup, filter, tokenizer
         case pack(phase: String, task: Int)
         case train(phase: String)
+        /// A trained phase's final checkpoint on every val split, and its generations.
+        case evaluate(phase: String)
+        /// The unigram and untrained models on every val split.
+        case baselines
     }
 
     /// `ingest`, `dedup`, `filter`, `tokenizer`, `pack/<phase>`, `train/<phase>`.
@@ -46,7 +50,7 @@ public struct StageGraph: Sendable {
 
     /// Format versions of each stage's output; bump one when its code writes different bytes.
     public enum Format {
-        public static let ingest = 1, dedup = 1, filter = 1, tokenizer = 1, pack = 1, train = 1
+        public static let ingest = 1, dedup = 1, filter = 1, tokenizer = 1, pack = 1, train = 1, evaluate = 1
     }
 
     public func node(named name: String) -> StageNode? { nodes.first { $0.name == name } }
@@ -142,6 +146,14 @@ public struct StageGraph: Sendable {
             let bytes = (try? FileInput.readAll(path: path)) ?? []
             modelSettings["model.config_file"] = bytes.withUnsafeBytes { XXHash.xxh3_128($0).description }
         }
+        let evalSettings = section("eval")
+        let packNodes = packed.map { "pack/\($0)" }
+        add(StageNode(name: "eval/baselines", kind: .baselines, inputs: packNodes + ["tokenizer"],
+                      fingerprint: StageFingerprint(node: "eval/baselines", format: Format.evaluate,
+                                                    settings: evalSettings.merging(modelSettings) { a, _ in a },
+                                                    inputs: [:]),
+                      parts: [.init(stage: "eval/baselines", tasks: [0])], outputs: [layout.root + "/eval/baselines"],
+                      reads: packed.map { layout.packFolder(phase: $0) }))
         var previous: String?
         for phase in schedule.phases {
             guard packed.contains(phase.name) else {
@@ -161,6 +173,12 @@ public struct StageGraph: Sendable {
                                                         inputs: [:]),
                           parts: [.init(stage: name, tasks: [0])], outputs: [layout.trainFolder(phase: phase.name)],
                           reads: [layout.packTrain(phase: phase.name), layout.packValidation(phase: phase.name)]))
+            let evaluation = "eval/\(phase.name)"
+            add(StageNode(name: evaluation, kind: .evaluate(phase: phase.name), inputs: [name] + packNodes,
+                          fingerprint: StageFingerprint(node: evaluation, format: Format.evaluate, settings: evalSettings,
+                                                        inputs: [:]),
+                          parts: [.init(stage: evaluation, tasks: [0])], outputs: [layout.root + "/" + evaluation],
+                          reads: [layout.checkpoints(phase: phase.name)] + packed.map { layout.packValidation(phase: $0) }))
             previous = name
         }
     }

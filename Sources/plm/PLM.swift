@@ -12,6 +12,6 @@ struct PLM: ParsableCommand {
             """,
         subcommands: [RunCommand.self, ValidateCommand.self, IngestCommand.self, DedupCommand.self, FilterCommand.self,
                       TokenizerCommand.self, PackCommand.self, ShardsCommand.self, TrainCommand.self,
-                      InspectCommand.self, StatusCommand.self, StatsCommand.self, EnvCommand.self, TrainParityCommand.self,
+                      InspectCommand.self, StatusCommand.self, ReportCommand.self, StatsCommand.self, EnvCommand.self, TrainParityCommand.self,
                       EvalCommand.self, GenerateCommand.self, ChatCommand.self, ExportCommand.self])
 }

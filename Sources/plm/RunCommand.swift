@@ -45,6 +45,10 @@ struct RunCommand: ParsableCommand {
             return
         }
         try runner.run(selection)
+        let built = try RunReport.build(root: config.output)
+        let summary = built.report.summaryText
+        if !summary.isEmpty { print(summary) }
+        print("report: \(built.html)")
         Console.say("done: \(config.output) (plm status \(config.output) shows each stage, plm stats the counters)")
     }
 }

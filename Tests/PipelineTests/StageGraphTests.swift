@@ -1,5 +1,8 @@
 import CorpusIO
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import PLMModel
 import Shards
 import Stages
@@ -67,7 +70,7 @@ struct StageGraphTests {
         tokenizer: {vocab_size: 300, preset: gpt2}
         pack: {seq_len: 16, val_fraction: 0.1}
         model:
-          preset: test-tiny
+          config: tiny.json
           seed: 1
           sequence_length: 16
           micro_batch: 2
@@ -113,7 +116,7 @@ struct StageGraphTests {
         let pipeline = try PipelineConfig.load(path: pipelinePath)
         let vocabulary = try TrainVocabulary.size(tokenizerJSON: RunLayout(pipeline: pipeline).tokenizerJSON)
         let plan = try TrainRunner.plan(pipeline: pipeline, phase: phase, tokenizerVocabSize: vocabulary,
-                                        preset: { $0 == "test-tiny" ? tinyShape : nil })
+                                        preset: { _ in nil })
         let source = try ShardBatchSource(directory: plan.trainData, seed: plan.model.seed)
         _ = try TrainRunner.run(plan: plan, source: source, validationBatches: [], peakGFLOPs: nil, say: { _ in },
                                 observer: { _ in })
@@ -124,6 +127,7 @@ struct StageGraphTests {
         try makeCorpus(in: root)
         try write(manifest, to: root + "/m.yaml")
         try write(pipeline(root: root), to: root + "/p.yaml")
+        try HFConfigFile(config: tinyShape).write(to: root + "/tiny.json")
         return root
     }
 
@@ -137,24 +141,50 @@ struct StageGraphTests {
     func endToEndAndStaleness() throws {
         let root = try Self.makeRun()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let all = ["ingest", "dedup", "filter", "tokenizer", "pack/one", "pack/two", "train/one", "train/two"]
+        let all = ["ingest", "dedup", "filter", "tokenizer", "pack/one", "pack/two", "eval/baselines",
+                   "train/one", "eval/one", "train/two", "eval/two"]
         #expect(try Self.run(root) == all)
+        let baselines = try JSONDecoder().decode(BaselineEvaluation.self,
+                                                 from: Data(contentsOf: URL(fileURLWithPath: root + "/out/eval/baselines/eval.json")))
+        let last = try JSONDecoder().decode(PhaseEvaluation.self,
+                                            from: Data(contentsOf: URL(fileURLWithPath: root + "/out/eval/two/eval.json")))
+        #expect(Set(baselines.unigram.keys) == ["one", "two"] && Set(last.splits.keys) == ["one", "two"])
+        #expect(last.generations.count == 4 && last.generations.allSatisfy { $0.tokens >= 1 })
+        // Even two steps beat the untrained model; the unigram is the bar the default run must clear.
+        #expect(last.splits["two"]!.loss < baselines.untrained["two"]!.loss)
+        // The report holds the same numbers, and its page is well-formed (XML-parsable, no script).
+        let built = try RunReport.build(root: root + "/out")
+        #expect(built.report.evaluations.map(\.phase) == ["one", "two"])
+        #expect(built.report.evaluations.last == last && built.report.baselines == baselines)
+        #expect(built.report.stages.count == 11 && built.report.stages.allSatisfy { $0.usage != nil })
+        #expect(built.report.funnel.contains { $0.stage == "filter" } && !built.report.steps.isEmpty)
+        #expect(built.report.mixtures.map(\.phase) == ["one", "two"])
+        let page = try Data(contentsOf: URL(fileURLWithPath: built.html))
+        let parser = XMLParser(data: page)
+        #expect(parser.parse(), "report.html is not well-formed: \(parser.parserError.map { "\($0)" } ?? "")")
+        let html = String(decoding: page, as: UTF8.self)
+        #expect(!html.contains("<script") && html.components(separatedBy: "<svg").count - 1 >= 4)
+        #expect(html.contains(String(format: "%.3f", last.splits["two"]!.loss)))
+        #expect(FileSystem.exists(root + "/out/report.json"))
         #expect(FileSystem.exists(root + "/out/train/two/checkpoints/step-00000004/model.safetensors"))
         #expect(FileSystem.exists(root + "/out/fingerprints/train/two.json"))
         #expect(try Self.run(root).isEmpty)   // nothing changed: every stage is skipped
 
         // A filter threshold: filter and everything that reads it, directly or not.
         try Self.edit(root + "/p.yaml", "min_doc_words: 5", "min_doc_words: 6")
-        #expect(try Self.run(root) == ["filter", "tokenizer", "pack/one", "pack/two", "train/one", "train/two"])
+        #expect(try Self.run(root) == ["filter", "tokenizer", "pack/one", "pack/two", "eval/baselines", "train/one",
+                                       "eval/one", "train/two", "eval/two"])
         // The vocabulary size: the tokenizer, packing and training.
         try Self.edit(root + "/p.yaml", "vocab_size: 300", "vocab_size: 290")
-        #expect(try Self.run(root) == ["tokenizer", "pack/one", "pack/two", "train/one", "train/two"])
-        // One weight of the second phase: its packing and its training only.
+        #expect(try Self.run(root) == ["tokenizer", "pack/one", "pack/two", "eval/baselines", "train/one", "eval/one",
+                                       "train/two", "eval/two"])
+        // One weight of the second phase: its packing and its training, and the evaluations that read
+        // its val split.
         try Self.edit(root + "/m.yaml", "weights: {a: 1, b: 2}", "weights: {a: 2, b: 1}")
-        #expect(try Self.run(root) == ["pack/two", "train/two"])
+        #expect(try Self.run(root) == ["pack/two", "eval/baselines", "eval/one", "train/two", "eval/two"])
         // The schedule's floor changes the decay phase's learning rates only.
         try Self.edit(root + "/p.yaml", "floor_lr: 0.0003", "floor_lr: 0.0002")
-        #expect(try Self.run(root) == ["train/two"])
+        #expect(try Self.run(root) == ["train/two", "eval/two"])
         // The plan says why a stage is stale.
         try Self.edit(root + "/p.yaml", "min_doc_words: 6", "min_doc_words: 7")
         let loaded = try PipelineConfig.loadWithManifest(path: root + "/p.yaml")
@@ -162,7 +192,7 @@ struct StageGraphTests {
                                      hooks: GraphRunner.Hooks(say: { _ in }, workers: 1, loadEncoder: { _ in throw ExecutorError(message: "") },
                                                   train: { _, _, _ in }))
         let plan = try runner.plan(.init(until: "filter"))
-        #expect(plan.count == 8)
+        #expect(plan.count == 11)
         #expect(plan[0].contains("ingest") && plan[0].contains("skip") && plan[0].contains("done"))
         #expect(plan[2].contains("filter") && plan[2].contains("run")
             && plan[2].contains("filters.gopher_quality.min_doc_words: 6 -> 7"))
@@ -174,7 +204,8 @@ struct StageGraphTests {
         // Training cannot start from packs made before that change.
         let stale = #expect(throws: ExecutorError.self) { try Self.run(root, .init(from: "train")) }
         #expect(stale?.message.contains("train/one reads pack/one, which is stale (input filter changed") == true)
-        #expect(try Self.run(root) == ["tokenizer", "pack/one", "pack/two", "train/one", "train/two"])
+        #expect(try Self.run(root) == ["tokenizer", "pack/one", "pack/two", "eval/baselines", "train/one", "eval/one",
+                                       "train/two", "eval/two"])
     }
 
     @Test("one run per folder: a second run fails naming the holder's pid; a dead holder's lock is no obstacle")

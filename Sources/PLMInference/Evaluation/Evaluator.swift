@@ -21,6 +21,21 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     public var seconds: Double
     public var tokensPerSecond: Double
 
+    /// The figures of `counted` targets whose losses (nats) sum to `lossSum` and decode to `bytes`.
+    init(lossSum: Double, counted: Int, bytes: Int?, data: String, samples: Int, seconds: Double) {
+        let loss = counted > 0 ? lossSum / Double(counted) : .nan
+        self.data = data
+        self.samples = samples
+        self.tokens = counted
+        self.bytes = bytes
+        self.loss = loss
+        self.perplexity = exp(loss)
+        self.bitsPerToken = loss / log(2)
+        self.bitsPerByte = bytes.flatMap { $0 > 0 ? lossSum / log(2) / Double($0) : nil }
+        self.seconds = seconds
+        self.tokensPerSecond = Double(counted) / max(seconds, 1e-9)
+    }
+
     enum CodingKeys: String, CodingKey {
         case data, samples, tokens, bytes, loss, perplexity, seconds
         case bitsPerToken = "bits_per_token", bitsPerByte = "bits_per_byte", tokensPerSecond = "tokens_per_second"
@@ -48,15 +63,12 @@ public enum Evaluator {
             let sample = try reader.sample(at: index)
             let t = min(sample.tokens.count - 1, context)
             guard t >= 1 else { continue }
-            if let bad = sample.tokens[0...t].first(where: { $0 < 0 || Int($0) >= vocabulary }) {
-                throw ModelLoadError(path: directory, message: "sample \(index) holds token \(bad), outside the "
-                    + "model's vocabulary of \(vocabulary): the shards were packed with another tokenizer")
-            }
+            try checkVocabulary(sample, index: index, vocabulary: vocabulary, data: directory)
             cache.truncate(to: 0)
             var logits = try engine.forward(Array(sample.tokens[0..<t]), cache: cache, output: .allLogits)
-            logits.withUnsafeMutableBufferPointer { rows in
-                for i in 0..<t where sample.lossMask.map({ $0[i + 1] != 0 }) ?? true {
-                    let target = sample.tokens[i + 1]
+            try logits.withUnsafeMutableBufferPointer { rows in
+                try forEachTarget(of: sample, index: index, context: context, vocabulary: vocabulary,
+                                  data: directory) { i, target in
                     lossSum += negativeLogLikelihood(rows.baseAddress! + i * vocabulary, vocabulary, Int(target))
                     counted += 1
                     if let byteLengths { bytes += byteLengths[Int(target)] }
@@ -64,12 +76,27 @@ public enum Evaluator {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let loss = counted > 0 ? lossSum / Double(counted) : .nan
-        let bitsPerByte = byteLengths != nil && bytes > 0 ? lossSum / log(2) / Double(bytes) : nil
-        return EvaluationResult(data: directory, samples: count, tokens: counted, bytes: byteLengths == nil ? nil : bytes,
-                                loss: loss, perplexity: exp(loss), bitsPerToken: loss / log(2),
-                                bitsPerByte: bitsPerByte, seconds: seconds,
-                                tokensPerSecond: Double(counted) / max(seconds, 1e-9))
+        return EvaluationResult(lossSum: lossSum, counted: counted, bytes: byteLengths == nil ? nil : bytes,
+                                data: directory, samples: count, seconds: seconds)
+    }
+
+    /// The targets a sample contributes, as the trainer reads it: positions 0..<T of its first T + 1
+    /// tokens (T at most `context`), each predicting the next token, where the loss mask (if any) marks it.
+    static func forEachTarget(of sample: ShardSample, index: Int, context: Int, vocabulary: Int, data: String,
+                              _ body: (_ position: Int, _ target: Int32) throws -> Void) throws {
+        let t = min(sample.tokens.count - 1, context)
+        guard t >= 1 else { return }
+        try checkVocabulary(sample, index: index, vocabulary: vocabulary, data: data)
+        for i in 0..<t where sample.lossMask.map({ $0[i + 1] != 0 }) ?? true {
+            try body(i, sample.tokens[i + 1])
+        }
+    }
+
+    static func checkVocabulary(_ sample: ShardSample, index: Int, vocabulary: Int, data: String) throws {
+        if let bad = sample.tokens.first(where: { $0 < 0 || Int($0) >= vocabulary }) {
+            throw ModelLoadError(path: data, message: "sample \(index) holds token \(bad), outside the "
+                + "model's vocabulary of \(vocabulary): the shards were packed with another tokenizer")
+        }
     }
 
     /// logsumexp(row) - row[target], in Double; the row is overwritten.

@@ -1,0 +1,114 @@
+import CorpusIO
+import Foundation
+import PLMInference
+import PLMModel
+import Shards
+import Stages
+import Tokenization
+
+/// One prompt's continuation by a phase's final checkpoint.
+public struct PhaseGeneration: Codable, Sendable, Equatable {
+    public var prompt: String
+    public var text: String
+    public var tokens: Int
+    public var stopReason: String
+
+    enum CodingKeys: String, CodingKey {
+        case prompt, text, tokens, stopReason = "stop_reason"
+    }
+}
+
+/// What `eval/<phase>` writes to `<root>/eval/<phase>/eval.json`: the phase's final checkpoint on the
+/// val split of every packed phase, and its continuations of the fixed prompts.
+public struct PhaseEvaluation: Codable, Sendable, Equatable {
+    public var phase: String
+    public var checkpoint: String
+    /// Val split (phase name) to the checkpoint's figures on it.
+    public var splits: [String: EvaluationResult]
+    public var generations: [PhaseGeneration]
+}
+
+/// What `eval/baselines` writes: on each val split, a unigram model of that phase's train split and
+/// the untrained (seeded, step 0) model.
+public struct BaselineEvaluation: Codable, Sendable, Equatable {
+    public var unigram: [String: EvaluationResult]
+    public var untrained: [String: EvaluationResult]
+}
+
+/// The evaluation stages of a run.
+public enum EvalRunner {
+    public static func resultPath(layout: RunLayout, node: String) -> String { layout.root + "/" + node + "/eval.json" }
+
+    /// Evaluates `phase`'s final checkpoint on every split of `splits` and continues the prompts.
+    public static func evaluate(phase: String, pipeline: PipelineConfig, splits: [String], threads: Int,
+                                say: (String) -> Void) throws -> PhaseEvaluation {
+        let layout = try RunLayout(pipeline: pipeline)
+        let settings = try pipeline.evalSettings()
+        guard let checkpoint = Checkpoint.latest(in: layout.checkpoints(phase: phase)) else {
+            throw ModelLoadError(path: layout.checkpoints(phase: phase), message: "holds no checkpoint to evaluate")
+        }
+        let location = try ModelLocation.find(checkpoint, tokenizer: layout.tokenizerFolder)
+        let loaded = try LoadedModel.load(location, type: .f32, threads: threads)
+        let engine = PLMEngine(weights: loaded.weights, threads: threads)
+        let tokenizer = loaded.tokenizer?.tokenizer
+        var results: [String: EvaluationResult] = [:]
+        for split in splits {
+            let result = try Evaluator.evaluate(engine: engine, data: layout.packValidation(phase: split),
+                                                tokenizer: tokenizer, maxSamples: settings.maxSamples)
+            say(String(format: "eval %@ on %@ val: loss %.4f, %.4f bits/byte", phase, split, result.loss,
+                       result.bitsPerByte ?? .nan))
+            results[split] = result
+        }
+        var generations: [PhaseGeneration] = []
+        if let tokenizer {
+            let generator = Generator(engine: engine, tokenizer: tokenizer)
+            let sampling = SamplingOptions(greedy: settings.temperature == 0, temperature: max(settings.temperature, 1e-6),
+                                           seed: settings.seed)
+            let stop = StopConditions(tokenIds: StopConditions.endOfGenerationIds(of: tokenizer), maxTokens: settings.maxTokens)
+            for prompt in settings.prompts {
+                let ids = tokenizer.encode(prompt, allowSpecial: true)
+                let cache = engine.makeCache(capacity: min(engine.config.maxPositionEmbeddings, ids.count + settings.maxTokens + 1))
+                let result = try generator.generate(prompt: ids, cache: cache, sampling: sampling, stop: stop)
+                generations.append(PhaseGeneration(prompt: prompt, text: result.text, tokens: result.generatedIds.count,
+                                                   stopReason: result.stopReason))
+            }
+        }
+        return PhaseEvaluation(phase: phase, checkpoint: checkpoint, splits: results, generations: generations)
+    }
+
+    /// The unigram and untrained baselines on every split (the model shape of the first schedule phase).
+    public static func baselines(pipeline: PipelineConfig, splits: [String], threads: Int,
+                                 say: (String) -> Void) throws -> BaselineEvaluation {
+        let layout = try RunLayout(pipeline: pipeline)
+        let settings = try pipeline.evalSettings()
+        let tokenizer = try BPETokenizer(model: TokenizerFileReader.parse(
+            Data(try FileInput.readAll(path: layout.tokenizerJSON)), path: layout.tokenizerJSON))
+        let first = try pipeline.scheduleSettings().phases.first.map(\.name)
+            ?? { throw ExecutorError(message: "section 'schedule' has no phases to evaluate") }()
+        let plan = try TrainRunner.plan(pipeline: pipeline, phase: first,
+                                        tokenizerVocabSize: TrainVocabulary.size(tokenizerJSON: layout.tokenizerJSON),
+                                        preset: { try? PLMConfig.preset(named: $0) }, threads: threads)
+        let model = PLMTransformer(config: plan.config, seed: plan.model.seed, options: ModelOptions(threads: threads))
+        let engine = PLMEngine(weights: EngineWeights(model: model, type: .f32), threads: threads)
+        let context = plan.config.maxPositionEmbeddings
+        var unigram: [String: EvaluationResult] = [:], untrained: [String: EvaluationResult] = [:]
+        for split in splits {
+            let baseline = try UnigramBaseline(train: layout.packTrain(phase: split), vocabulary: plan.config.vocabSize,
+                                               context: context)
+            unigram[split] = try baseline.evaluate(data: layout.packValidation(phase: split), tokenizer: tokenizer,
+                                                   context: context, maxSamples: settings.maxSamples)
+            untrained[split] = try Evaluator.evaluate(engine: engine, data: layout.packValidation(phase: split),
+                                                      tokenizer: tokenizer, maxSamples: settings.maxSamples)
+            say(String(format: "baselines on %@ val: unigram loss %.4f, untrained %.4f", split,
+                       unigram[split]!.loss, untrained[split]!.loss))
+        }
+        return BaselineEvaluation(unigram: unigram, untrained: untrained)
+    }
+
+    static func write<Value: Encodable>(_ value: Value, to path: String) throws {
+        try FileSystem.createDirectory(FileSystem.parent(of: path))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        try FileSystem.writeAtomically(Array(try encoder.encode(value)) + [0x0A], to: path)
+    }
+}

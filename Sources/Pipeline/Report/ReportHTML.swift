@@ -1,0 +1,198 @@
+import Foundation
+import PLMInference
+
+/// `report.html`: one self-contained page (inline CSS and SVG, no script) drawn from a `RunReport`. Every
+/// element is closed (void ones as `<meta/>`), so the page is also well-formed XML: tests parse it.
+public enum ReportHTML {
+    public static func render(_ report: RunReport) -> String {
+        var body = "<h1>plm run report</h1><p class=\"muted\">\(HTML.escape(report.root))</p>"
+        body += proof(report)
+        body += section("Evaluation matrix", evaluationMatrix(report))
+        body += section("Training", training(report))
+        body += section("Generations", generations(report))
+        body += section("Data funnel", funnel(report))
+        body += section("Drops by reason", drops(report))
+        body += section("Duplicate clusters", clusters(report))
+        body += section("Document lengths", lengths(report))
+        body += section("Mixtures", mixtures(report))
+        body += section("Stages: time and memory", stages(report))
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>plm report</title>"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><style>\(style)</style></head>"
+            + "<body>\(body)</body></html>\n"
+    }
+
+    static let style = """
+        body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:980px;color:#222;padding:0 12px}
+        h1{font-size:22px}h2{font-size:17px;margin-top:32px;border-bottom:1px solid #ddd;padding-bottom:4px}
+        table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:right}
+        th{background:#f6f6f6}td:first-child,th:first-child{text-align:left}.muted{color:#777}
+        .good{color:#17803d;font-weight:600}.bad{color:#b42318;font-weight:600}
+        pre{background:#f6f6f6;padding:8px;white-space:pre-wrap;word-break:break-word;margin:4px 0 12px}
+        svg{display:block;margin:8px 0}svg text{font-size:11px;fill:#444}svg .small{font-size:10px}
+        svg .frame{fill:none;stroke:#bbb}svg .grid{stroke:#eee}svg .marker{stroke:#999;stroke-dasharray:3,3}
+        .legend span{margin-right:14px;font-size:12px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
+        .bar{display:inline-block;height:9px;background:#1f77b4;vertical-align:middle}
+        """
+
+    static func section(_ title: String, _ content: String) -> String { "<h2>\(HTML.escape(title))</h2>\(content)" }
+
+    static func n(_ value: Int) -> String {
+        let digits = String(value)
+        var out = ""
+        for (index, character) in digits.reversed().enumerated() {
+            if index > 0 && index % 3 == 0 && character != "-" { out.append(",") }
+            out.append(character)
+        }
+        return String(out.reversed())
+    }
+
+    static func mb(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1e6) }
+
+    /// The headline: the last phase's loss on each val split against the unigram baseline's.
+    static func proof(_ report: RunReport) -> String {
+        guard let last = report.evaluations.last, let unigram = report.baselines?.unigram else {
+            return "<p class=\"muted\">No evaluation yet: the run has not trained a phase.</p>"
+        }
+        let rows = last.splits.keys.sorted().map { split -> String in
+            let loss = last.splits[split]!.loss
+            guard let base = unigram[split]?.loss else { return "" }
+            let ratio = loss / base
+            return "<tr><td>\(HTML.escape(split))</td><td>\(String(format: "%.3f", loss))</td><td>\(String(format: "%.3f", base))</td>"
+                + "<td class=\"\(ratio <= 0.75 ? "good" : "bad")\">\(String(format: "%.2f", ratio))</td></tr>"
+        }.joined()
+        return "<p>Final checkpoint (<b>\(HTML.escape(last.phase))</b>) on each phase's val split, against a unigram model "
+            + "of that phase's train split (nats per token; below 0.75 counts as learnt):</p>"
+            + "<table><tr><th>val split</th><th>model loss</th><th>unigram loss</th><th>ratio</th></tr>\(rows)</table>"
+    }
+
+    static func evaluationMatrix(_ report: RunReport) -> String {
+        let splits = Array(Set(report.evaluations.flatMap { $0.splits.keys }).union(report.baselines?.unigram.keys.map { $0 } ?? [])).sorted()
+        guard !splits.isEmpty else { return "<p class=\"muted\">(none)</p>" }
+        var rows: [(String, [String: EvaluationResult])] = []
+        if let baselines = report.baselines {
+            rows.append(("untrained (step 0)", baselines.untrained))
+            rows.append(("unigram (train split counts)", baselines.unigram))
+        }
+        for evaluation in report.evaluations { rows.append(("after " + evaluation.phase, evaluation.splits)) }
+        let header = "<tr><th>checkpoint \\ val split</th>" + splits.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr>"
+        let body = rows.map { name, results in
+            "<tr><td>\(HTML.escape(name))</td>" + splits.map { split in
+                guard let result = results[split] else { return "<td>-</td>" }
+                let bpb = result.bitsPerByte.map { String(format: "%.3f", $0) } ?? "-"
+                return "<td>\(String(format: "%.3f", result.loss)) <span class=\"muted\">/ \(bpb) bpb</span></td>"
+            }.joined() + "</tr>"
+        }.joined()
+        return "<p>Loss in nats per token / bits per byte, on the first val samples of each split (the same for every row).</p>"
+            + "<table>\(header)\(body)</table>"
+    }
+
+    static func training(_ report: RunReport) -> String {
+        guard !report.steps.isEmpty else { return "<p class=\"muted\">(no training metrics)</p>" }
+        var markers: [(x: Double, label: String)] = []
+        for phase in report.phases {
+            if let first = report.steps.first(where: { $0.phase == phase }) { markers.append((Double(first.step), phase)) }
+        }
+        let loss = SVGChart.Series(name: "train loss", color: SVGChart.palette[0],
+                                   points: report.steps.map { (Double($0.step), $0.loss) })
+        let validation = SVGChart.Series(name: "val loss", color: SVGChart.palette[1],
+                                         points: report.steps.compactMap { p in p.validationLoss.map { (Double(p.step), $0) } })
+        var series = [loss, validation]
+        if let unigram = report.baselines?.unigram.values.map(\.loss), !unigram.isEmpty {
+            let mean = unigram.reduce(0, +) / Double(unigram.count)
+            series.append(SVGChart.Series(name: "unigram baseline (mean of val splits)", color: "#777",
+                                          points: [(Double(report.steps.first!.step), mean), (Double(report.steps.last!.step), mean)],
+                                          dashed: true))
+        }
+        let lr = SVGChart.Series(name: "learning rate", color: SVGChart.palette[2],
+                                 points: report.steps.map { (Double($0.step), $0.lr) })
+        return "<p>All phases on one step axis; dashed lines mark where each phase starts.</p>"
+            + SVGChart.lines(series, markers: markers, xLabel: "step", yLabel: "loss (nats/token)")
+            + SVGChart.lines([lr], markers: markers, xLabel: "step", yLabel: "learning rate", height: 200)
+    }
+
+    static func generations(_ report: RunReport) -> String {
+        guard !report.evaluations.isEmpty else { return "<p class=\"muted\">(none)</p>" }
+        return report.evaluations.map { evaluation in
+            "<h3>after \(HTML.escape(evaluation.phase))</h3>" + evaluation.generations.map { generation in
+                "<pre><b>\(HTML.escape(generation.prompt))</b>\(HTML.escape(generation.text))</pre>"
+            }.joined()
+        }.joined()
+    }
+
+    static func funnel(_ report: RunReport) -> String {
+        guard !report.funnel.isEmpty else { return "<p class=\"muted\">(none)</p>" }
+        let rows = report.funnel.map { row in
+            "<tr><td>\(HTML.escape(row.stage))</td><td>\(HTML.escape(row.source))</td><td>\(n(row.documentsIn))</td>"
+                + "<td>\(n(row.documentsOut))</td><td>\(mb(row.bytesIn))</td><td>\(mb(row.bytesOut))</td></tr>"
+        }.joined()
+        let stages = ["ingest", "dedup", "filter"].filter { stage in report.funnel.contains { $0.stage == stage } }
+        let totals = stages.map { stage in Double(report.funnel.filter { $0.stage == stage }.reduce(0) { $0 + $1.bytesOut }) / 1e6 }
+        return SVGChart.bars(labels: stages, series: [("MB out", SVGChart.palette[0], totals)], yLabel: "MB of text", height: 200)
+            + "<table><tr><th>stage</th><th>source</th><th>documents in</th><th>documents out</th><th>MB in</th><th>MB out</th></tr>"
+            + "\(rows)</table><p class=\"muted\">Ingest reads files (MB as stored); later stages read document text.</p>"
+    }
+
+    static func drops(_ report: RunReport) -> String {
+        guard !report.drops.isEmpty else { return "<p class=\"muted\">(none)</p>" }
+        let most = report.drops.map(\.documents).max() ?? 1
+        let rows = report.drops.prefix(60).map { drop in
+            "<tr><td>\(HTML.escape(drop.stage))</td><td style=\"text-align:left\">\(HTML.escape(drop.reason))</td>"
+                + "<td>\(n(drop.documents))</td><td>\(mb(drop.bytes))</td>"
+                + "<td style=\"text-align:left\"><span class=\"bar\" style=\"width:\(Int(160 * Double(drop.documents) / Double(most)))px\"></span></td></tr>"
+        }.joined()
+        return "<table><tr><th>stage</th><th>reason</th><th>documents</th><th>MB</th><th></th></tr>\(rows)</table>"
+    }
+
+    static func clusters(_ report: RunReport) -> String {
+        guard !report.clusterSizes.isEmpty else { return "<p class=\"muted\">(no clusters)</p>" }
+        let sizes = report.clusterSizes.keys.sorted()
+        return "<p>Clusters of near or exact copies, by size (one copy of each is kept).</p>"
+            + SVGChart.bars(labels: sizes.map(String.init),
+                            series: [("clusters", SVGChart.palette[3], sizes.map { Double(report.clusterSizes[$0]!) })],
+                            yLabel: "clusters", logScale: true, height: 220)
+    }
+
+    static func lengths(_ report: RunReport) -> String {
+        guard !report.lengths.isEmpty else { return "<p class=\"muted\">(none)</p>" }
+        let bins = Array(Set(report.lengths.flatMap { $0.counts.keys })).sorted()
+        let labels = bins.map { bin in bin >= 20 ? "\(1 << (bin - 20))M" : bin >= 10 ? "\(1 << (bin - 10))k" : "\(1 << bin)" }
+        let series = report.lengths.enumerated().map { index, histogram in
+            (name: histogram.stage == "ingest" ? "before filtering (ingest)" : "after filtering",
+             color: SVGChart.palette[index], values: bins.map { Double(histogram.counts[$0] ?? 0) })
+        }
+        return "<p>Documents by text length in bytes (bins from each power of two).</p>"
+            + SVGChart.bars(labels: labels, series: series, yLabel: "documents", height: 240)
+    }
+
+    static func mixtures(_ report: RunReport) -> String {
+        guard !report.mixtures.isEmpty else { return "<p class=\"muted\">(none)</p>" }
+        return report.mixtures.map { mixture in
+            let sources = Set(mixture.target.keys).union(mixture.realised.keys).sorted()
+            let rows = sources.map { source in
+                let target = mixture.target[source] ?? 0, realised = mixture.realised[source] ?? 0
+                return "<tr><td>\(HTML.escape(source))</td><td>\(String(format: "%.3f", target))</td>"
+                    + "<td>\(String(format: "%.3f", realised))</td></tr>"
+            }.joined()
+            return "<h3>\(HTML.escape(mixture.phase)) (\(n(mixture.tokens)) train tokens)</h3>"
+                + "<table><tr><th>source</th><th>target share</th><th>realised share</th></tr>\(rows)</table>"
+        }.joined()
+    }
+
+    static func stages(_ report: RunReport) -> String {
+        let total = report.stages.compactMap(\.usage?.wallSeconds).reduce(0, +)
+        let rows = report.stages.map { stage -> String in
+            guard let usage = stage.usage else {
+                return "<tr><td>\(HTML.escape(stage.stage))</td><td>\(stage.tasksDone)/\(stage.tasksTotal)</td><td>-</td><td>-</td><td>-</td><td>-</td></tr>"
+            }
+            let share = total > 0 ? usage.wallSeconds / total : 0
+            return "<tr><td>\(HTML.escape(stage.stage))</td><td>\(stage.tasksDone)/\(stage.tasksTotal)</td>"
+                + "<td>\(String(format: "%.1f", usage.wallSeconds))</td>"
+                + "<td style=\"text-align:left\"><span class=\"bar\" style=\"width:\(Int(200 * share))px\"></span> "
+                + "\(String(format: "%.1f%%", 100 * share))</td><td>\(String(format: "%.1f", usage.cpuSeconds))</td>"
+                + "<td>\(String(format: "%.1f", Double(usage.peakResidentBytes) / 1e6))</td></tr>"
+        }.joined()
+        return "<table><tr><th>stage</th><th>tasks</th><th>wall s</th><th>share of the run</th><th>CPU s</th><th>peak MB</th></tr>"
+            + "\(rows)</table><p class=\"muted\">Total wall time \(String(format: "%.1f", total)) s (stages of the last run "
+            + "of each; a skipped stage keeps its earlier figures).</p>"
+    }
+}
