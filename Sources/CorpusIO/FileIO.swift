@@ -58,6 +58,7 @@ public final class AtomicOutputFile {
 
     /// Flushes, syncs and renames the temporary file to its final name.
     public func commit() throws {
+        FaultInjection.point("commit")   // kill tests: the whole file written, not yet renamed
         try flush()
         guard fsync(descriptor) == 0 else { throw FileError(path: temporaryPath, message: errnoMessage()) }
         close(descriptor)

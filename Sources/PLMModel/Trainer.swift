@@ -1,3 +1,4 @@
+import CorpusIO
 import Foundation
 
 /// The training loop: micro-batches from a source, gradients accumulated to the step's token batch,
@@ -152,6 +153,7 @@ public final class Trainer<Source: BatchSource> {
         let folder = try Checkpoint.save(model: model, optimizer: optimizer, state: state, in: directory,
                                          keep: options.keepCheckpoints)
         lastCheckpoint = folder
+        FaultInjection.point("checkpoint")   // kill tests: a checkpoint written, training not yet on
         return folder
     }
 

@@ -35,6 +35,17 @@ public struct BaselineEvaluation: Codable, Sendable, Equatable {
     public var untrained: [String: EvaluationResult]
 }
 
+extension EvaluationResult {
+    /// The figures without the time they took: a stage's output must not depend on the machine's load
+    /// (the stage's own time is in `resources/`).
+    var withoutTimings: EvaluationResult {
+        var copy = self
+        copy.seconds = 0
+        copy.tokensPerSecond = 0
+        return copy
+    }
+}
+
 /// The evaluation stages of a run.
 public enum EvalRunner {
     public static func resultPath(layout: RunLayout, node: String) -> String { layout.root + "/" + node + "/eval.json" }
@@ -55,9 +66,9 @@ public enum EvalRunner {
         for split in splits {
             let result = try Evaluator.evaluate(engine: engine, data: layout.packValidation(phase: split),
                                                 tokenizer: tokenizer, maxSamples: settings.maxSamples)
-            say(String(format: "eval %@ on %@ val: loss %.4f, %.4f bits/byte", phase, split, result.loss,
-                       result.bitsPerByte ?? .nan))
-            results[split] = result
+            say(String(format: "eval %@ on %@ val: loss %.4f, %.4f bits/byte (%.0f tokens/s)", phase, split, result.loss,
+                       result.bitsPerByte ?? .nan, result.tokensPerSecond))
+            results[split] = result.withoutTimings
         }
         var generations: [PhaseGeneration] = []
         if let tokenizer {
@@ -98,7 +109,7 @@ public enum EvalRunner {
             unigram[split] = try baseline.evaluate(data: layout.packValidation(phase: split), tokenizer: tokenizer,
                                                    context: context, maxSamples: settings.maxSamples)
             untrained[split] = try Evaluator.evaluate(engine: engine, data: layout.packValidation(phase: split),
-                                                      tokenizer: tokenizer, maxSamples: settings.maxSamples)
+                                                      tokenizer: tokenizer, maxSamples: settings.maxSamples).withoutTimings
             say(String(format: "baselines on %@ val: unigram loss %.4f, untrained %.4f", split,
                        unigram[split]!.loss, untrained[split]!.loss))
         }

@@ -42,6 +42,7 @@ public enum LocalExecutor {
                     stats.seconds = Date().timeIntervalSince(taskStart)
                     stats.cpuSeconds = ResourceMeter.threadCPUSeconds() - cpuStart
                     stats.peakResidentBytes = ResourceMeter.peakResidentBytes()
+                    FaultInjection.point("task:" + stage.name)   // kill tests: outputs in place, no marker yet
                     try layout.markComplete(task, stats: stats, log: log)
                     summary.withLock {
                         $0.ran.append(task)

@@ -1,0 +1,143 @@
+import CorpusIO
+import Foundation
+import Testing
+@testable import Pipeline
+
+/// `plm run` killed with SIGKILL at points inside ingest, dedup, filtering, packing and training (and
+/// mid-write anywhere), then rerun: every output ends byte-identical to an uninterrupted run, the final
+/// checkpoint included. The process kills itself at the named point (`FaultInjection`, `PLM_KILL_AT`).
+@Suite("plm run killed and resumed", .serialized)
+struct RunKillTests {
+    /// The `plm` built beside the test bundle.
+    static let plm: String = {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if folder.path.hasSuffix(".xctest/Contents/MacOS") { folder = folder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+        return folder.appendingPathComponent("plm").path
+    }()
+
+    /// What a run writes that is not an output: timings and logs (stats, logs, resources, metrics,
+    /// the report's stage table), the lock, and the resumed training's repeated metric lines.
+    static func isBookkeeping(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        return ["stats", "logs", "resources"].contains(String(parts.first ?? ""))
+            || path.hasSuffix("metrics.jsonl") || path == ".lock" || path.hasPrefix("report.")
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        try FileSystem.createDirectory(FileSystem.parent(of: path))
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// A corpus, manifest and pipeline (plm-tiny on 32-token sequences, a checkpoint every step) in a
+    /// new folder; the pipeline writes to `<folder>/out`.
+    static func makeRun() throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("plm-kill-\(UUID().uuidString)").path
+        let words = ["the", "river", "bank", "of", "a", "small", "town", "runs", "past", "old", "mills", "and",
+                     "green", "fields", "where", "children", "play", "in", "summer", "with", "their", "dogs",
+                     "that", "have", "to", "be", "stone", "bridge", "market", "baker", "morning", "bread"]
+        var state: UInt64 = 99
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        for index in 0..<80 {
+            var text = ""
+            for _ in 0..<6 {
+                let sentence = (0..<(8 + next() % 6)).map { _ in words[next() % words.count] }.joined(separator: " ")
+                text += sentence.prefix(1).uppercased() + sentence.dropFirst() + ".\n"
+            }
+            try write(text, to: "\(root)/\(index % 3 == 0 ? "b" : "a")/doc\(index % 70).txt")
+        }
+        try write("""
+            name: m
+            sources:
+              - {name: a, paths: a, domain: prose}
+              - {name: b, paths: b, domain: prose}
+            phases:
+              - {name: one, kind: pretrain, tokens: 3K, weights: {a: 1, b: 1}}
+              - {name: two, kind: pretrain, tokens: 2K, weights: {a: 1, b: 3}}
+            """, to: root + "/m.yaml")
+        try write("""
+            name: k
+            manifest: m.yaml
+            output: \(root)/out
+            workers: 2
+            ingest: {tasks: 3}
+            filters:
+              word_tokenizer: whitespace
+              by_domain: {default: [gopher_quality]}
+              gopher_quality: {min_doc_words: 5}
+            tokenizer: {vocab_size: 320, preset: gpt2}
+            pack: {seq_len: 32, val_fraction: 0.1}
+            model: {preset: plm-tiny, seed: 2, sequence_length: 32, micro_batch: 2, batch_tokens: 64, threads: 1,
+                    validation_interval: 2, validation_batches: 1, checkpoint_interval: 1}
+            schedule:
+              peak_lr: 0.003
+              floor_lr: 0.0003
+              warmup_steps: 1
+              phases:
+                - {name: one, segment: stable, steps: 3}
+                - {name: two, segment: decay, steps: 3}
+            eval: {max_samples: 4, max_tokens: 4, prompts: ["The river"]}
+            """, to: root + "/p.yaml")
+        return root
+    }
+
+    /// Runs `plm run` on the folder's pipeline; returns how it ended.
+    static func run(_ root: String, killAt point: String? = nil, after: Int = 1) throws -> (status: Int32, killed: Bool) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: plm)
+        process.arguments = ["run", root + "/p.yaml"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PLM_KILL_AT"] = point
+        environment["PLM_KILL_AFTER"] = String(after)
+        process.environment = environment
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
+    }
+
+    /// Relative path to contents of every file under `folder`, bookkeeping left out.
+    static func outputs(_ folder: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return files }
+        for case let path as String in walker {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &isFolder), !isFolder.boolValue,
+                  !isBookkeeping(path) else { continue }
+            files[path] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + path))
+        }
+        return files
+    }
+
+    @Test("a run killed inside each stage and rerun ends byte-identical to an uninterrupted one")
+    func killAndResume() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.plm), "no plm at \(Self.plm)")
+        // One corpus and pipeline for every run: document ids and fingerprints name their paths.
+        let root = try Self.makeRun()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(try Self.run(root) == (0, false))
+        try FileManager.default.moveItem(atPath: root + "/out", toPath: root + "/reference")
+        let expected = try Self.outputs(root + "/reference")
+        #expect(expected.keys.contains("train/two/checkpoints/step-00000006/model.safetensors"))
+        #expect(expected.keys.contains("eval/two/eval.json") && expected.keys.contains("pack/two/train/index.json"))
+
+        // (point, how many times it is passed before the kill)
+        let kills: [(String, Int)] = [("task:ingest", 2), ("commit", 4), ("task:dedup/signatures", 1), ("task:dedup/remove", 3),
+                                      ("task:filter", 2), ("task:pack", 1), ("checkpoint", 2), ("checkpoint", 5),
+                                      ("task:eval/one", 1)]
+        for (point, after) in kills {
+            try? FileManager.default.removeItem(atPath: root + "/out")
+            let killed = try Self.run(root, killAt: point, after: after)
+            #expect(killed.killed && killed.status == SIGKILL, "\(point) x\(after): the run was not killed")
+            #expect(try Self.run(root) == (0, false), "\(point) x\(after): the rerun failed")
+            let got = try Self.outputs(root + "/out")
+            let missingOrExtra = Set(got.keys).symmetricDifference(expected.keys).sorted()
+            #expect(missingOrExtra.isEmpty, "\(point) x\(after): files differ: \(missingOrExtra.prefix(8))")
+            let different = expected.keys.filter { got[$0] != nil && got[$0] != expected[$0] }.sorted()
+            #expect(different.isEmpty, "\(point) x\(after): contents differ: \(different.prefix(8))")
+        }
+    }
+}
