@@ -8,8 +8,8 @@ public struct EvalSettings: Sendable, Equatable {
     public var prompts = ["The GNU General Public License is", "This package provides", "def __init__(self",
                           "import Foundation\n\n/// "]
     public var maxTokens = 40
-    /// 0 decodes greedily; above 0 samples with this temperature and `seed`.
-    public var temperature = 0.0
+    /// Above 0: samples (top-k 40, top-p 0.95) at this temperature from `seed`; 0 decodes greedily.
+    public var temperature = 0.8
     public var seed: UInt64 = 0
 
     public init() {}

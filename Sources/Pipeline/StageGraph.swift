@@ -147,10 +147,14 @@ public struct StageGraph: Sendable {
             modelSettings["model.config_file"] = bytes.withUnsafeBytes { XXHash.xxh3_128($0).description }
         }
         let evalSettings = section("eval")
+        // The untrained baseline depends on the model's shape and seed only.
+        let untrainedModel = modelSettings.filter {
+            ["model.preset", "model.config", "model.config_file", "model.vocab_size", "model.seed"].contains($0.key)
+        }
         let packNodes = packed.map { "pack/\($0)" }
         add(StageNode(name: "eval/baselines", kind: .baselines, inputs: packNodes + ["tokenizer"],
                       fingerprint: StageFingerprint(node: "eval/baselines", format: Format.evaluate,
-                                                    settings: evalSettings.merging(modelSettings) { a, _ in a },
+                                                    settings: evalSettings.merging(untrainedModel) { a, _ in a },
                                                     inputs: [:]),
                       parts: [.init(stage: "eval/baselines", tasks: [0])], outputs: [layout.root + "/eval/baselines"],
                       reads: packed.map { layout.packFolder(phase: $0) }))

@@ -561,9 +561,11 @@ struct ConfigTests {
         #expect(loaded.pipeline.name == "local")
         #expect(loaded.pipeline.ingest == IngestConfig())
         // The later stages' sections are read strictly when their stage starts: check they do.
-        #expect(Set(loaded.pipeline.reserved.keys) == ["tokenizer", "model", "schedule"])
+        #expect(Set(loaded.pipeline.reserved.keys) == ["tokenizer", "model", "schedule", "eval"])
         let tokenizer = try TokenizerConfig.load(from: loaded.pipeline)
         #expect(tokenizer.trainerOptions.vocabSize == 4096)
+        let evaluation = try loaded.pipeline.evalSettings()
+        #expect(evaluation.prompts.count == 4 && evaluation.maxSamples == 256 && evaluation.temperature == 0.8)
         #expect(try loaded.pipeline.modelSettings().sequenceLength == loaded.pipeline.pack.options.seqLen)
         #expect(try loaded.pipeline.scheduleSettings().phases.map(\.name) == loaded.manifest.phases.map(\.name))
         let manifest = loaded.manifest

@@ -136,7 +136,15 @@ enum HTML {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
-            default: out.append(character)
+            default:
+                // Control characters (a generation may hold any byte) are shown as their Unicode pictures
+                // (U+2400 + code): XML forbids them, and a browser would show nothing.
+                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
+                   scalar.value < 0x20 && scalar != "\n" && scalar != "\t" || scalar.value == 0x7F || scalar.value == 0xFFFE {
+                    out.unicodeScalars.append(Unicode.Scalar(scalar.value == 0x7F ? 0x2421 : scalar.value == 0xFFFE ? 0xFFFD : 0x2400 + scalar.value)!)
+                } else {
+                    out.append(character)
+                }
             }
         }
         return out
