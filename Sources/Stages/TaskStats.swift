@@ -53,6 +53,10 @@ public struct TaskStats: Codable, Sendable, Equatable {
     /// stage run side by side, so this is shared by the stage's tasks).
     public var peakResidentBytes: Int?
 
+    enum CodingKeys: String, CodingKey {
+        case stage, task, tasks, sources, seconds, cpuSeconds = "cpu_seconds", peakResidentBytes = "peak_rss_bytes"
+    }
+
     public init(stage: String, task: Int, tasks: Int, sources: [String: SourceStats] = [:], seconds: Double = 0) {
         self.stage = stage
         self.task = task

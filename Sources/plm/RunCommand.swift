@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Pipeline
 import Stages
 
@@ -49,6 +50,7 @@ struct RunCommand: ParsableCommand {
         let summary = built.report.summaryText
         if !summary.isEmpty { print(summary) }
         print("report: \(built.html)")
+        fflush(nil)   // redirected, stdout is block-buffered: keep the table before the closing line
         Console.say("done: \(config.output) (plm status \(config.output) shows each stage, plm stats the counters)")
     }
 }
