@@ -63,7 +63,7 @@ public enum EvalRunner {
         let engine = PLMEngine(weights: loaded.weights, threads: threads)
         let tokenizer = loaded.tokenizer?.tokenizer
         var results: [String: EvaluationResult] = [:]
-        for split in splits {
+        for split in splits where hasSamples(layout.packValidation(phase: split), say: say) {
             let result = try Evaluator.evaluate(engine: engine, data: layout.packValidation(phase: split),
                                                 tokenizer: tokenizer, maxSamples: settings.maxSamples)
             say(String(format: "eval %@ on %@ val: loss %.4f, %.4f bits/byte (%.0f tokens/s)", phase, split, result.loss,
@@ -103,7 +103,7 @@ public enum EvalRunner {
         let engine = PLMEngine(weights: EngineWeights(model: model, type: .f32), threads: threads)
         let context = plan.config.maxPositionEmbeddings
         var unigram: [String: EvaluationResult] = [:], untrained: [String: EvaluationResult] = [:]
-        for split in splits {
+        for split in splits where hasSamples(layout.packValidation(phase: split), say: say) {
             let baseline = try UnigramBaseline(train: layout.packTrain(phase: split), vocabulary: plan.config.vocabSize,
                                                context: context)
             unigram[split] = try baseline.evaluate(data: layout.packValidation(phase: split), tokenizer: tokenizer,
@@ -114,6 +114,13 @@ public enum EvalRunner {
                        unigram[split]!.loss, untrained[split]!.loss))
         }
         return BaselineEvaluation(unigram: unigram, untrained: untrained)
+    }
+
+    /// Whether a val split holds a sample to evaluate; a split without one is noted and left out.
+    static func hasSamples(_ folder: String, say: (String) -> Void) -> Bool {
+        if let index = try? MDSIndex.load(directory: folder), index.sampleCount > 0 { return true }
+        say("note: \(folder) holds no validation samples: not evaluated")
+        return false
     }
 
     static func write<Value: Encodable>(_ value: Value, to path: String) throws {

@@ -33,6 +33,8 @@ public struct PipelineConfig {
     /// Every stage section's values as written, by dotted path (`filters.by_domain.code`): what stage
     /// fingerprints are made of (see StageGraph).
     public var settings: [String: String] = [:]
+    /// Where each top-level key was written (for messages about a whole section, or the manifest).
+    public var keyLocations: [String: ConfigLocation] = [:]
 
     /// Top-level sections later stages will define; accepted now as opaque mappings.
     public static let reservedSections = ["tokenizer", "model", "schedule", "eval"]
@@ -73,9 +75,19 @@ public struct PipelineConfig {
         path: String
     ) throws(ConfigError) -> (pipeline: PipelineConfig, manifest: Manifest, notes: [String]) {
         let pipeline = try load(path: path)
-        let manifest = try Manifest.load(path: pipeline.manifestPath)
+        let manifest = try pipeline.loadManifest()
+        try pipeline.checkSections(manifest: manifest)
         let notes = try manifest.validatePaths()
         return (pipeline, manifest, notes)
+    }
+
+    /// The manifest the pipeline names; a missing file is reported at the pipeline's `manifest:` line.
+    public func loadManifest() throws(ConfigError) -> Manifest {
+        guard FileManager.default.fileExists(atPath: manifestPath) else {
+            throw ConfigError(file: path, location: keyLocations["manifest"],
+                              message: "the manifest \(manifestPath) does not exist")
+        }
+        return try Manifest.load(path: manifestPath)
     }
 
     static func parse(_ root: Node, file: String) throws(ConfigError) -> PipelineConfig {
@@ -111,6 +123,7 @@ public struct PipelineConfig {
             workers: workers,
             reserved: reserved)
         config.settings = settings
+        for key in keys where top.has(key) { config.keyLocations[key] = top.location(of: key) }
         return config
     }
 }

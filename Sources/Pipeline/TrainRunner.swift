@@ -1,6 +1,7 @@
 import CorpusIO
 import Foundation
 import PLMModel
+import Shards
 import Stages
 
 /// Trains one phase of a pipeline (`plm train PIPELINE --phase P`): the model shape from `model:`,
@@ -76,6 +77,22 @@ public enum TrainRunner {
                 + "\(previous) has none: train the previous phase first")
         }
         return .previousPhase(folder)
+    }
+
+    /// The first `count` micro-batches of a validation split (a fixed order: seed 0); none, with a note,
+    /// when the split is missing or holds no sample (`pack.val_fraction: 0`, or a phase too small to
+    /// hold one out): training then runs without validation.
+    public static func validationBatches(folder: String?, count: Int, batchSize: Int, sequenceLength: Int,
+                                         say: (String) -> Void) throws -> [TokenBatch] {
+        guard let folder, count > 0 else { return [] }
+        guard FileSystem.isDirectory(folder),
+              let index = try? MDSIndex.load(directory: folder), index.shards.contains(where: { $0.samples > 0 }) else {
+            say("note: \(folder) holds no validation samples: training without validation (raise pack.val_fraction "
+                + "to validate)")
+            return []
+        }
+        var source = try ShardBatchSource(directory: folder, seed: 0)
+        return try (0..<count).map { _ in try source.next(batchSize: batchSize, sequenceLength: sequenceLength) }
     }
 
     public static func trainerOptions(_ plan: Plan, peakGFLOPs: Double?) -> TrainerOptions {

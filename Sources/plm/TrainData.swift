@@ -1,5 +1,6 @@
 import CorpusIO
 import PLMModel
+import Pipeline
 
 /// Token data for `plm train`: a packed shard folder (`plm pack` output, e.g. `<root>/pack/<phase>/train`).
 enum TrainData {
@@ -10,10 +11,9 @@ enum TrainData {
         return try ShardBatchSource(directory: folder, seed: seed)
     }
 
-    /// The first `count` micro-batches of a validation folder, when it exists (a fixed order: seed 0).
+    /// The first `count` micro-batches of a validation folder (see `TrainRunner.validationBatches`).
     static func validationBatches(folder: String?, count: Int, batchSize: Int, sequenceLength: Int) throws -> [TokenBatch] {
-        guard let folder, count > 0, FileSystem.isDirectory(folder) else { return [] }
-        var source = try ShardBatchSource(directory: folder, seed: 0)
-        return try (0..<count).map { _ in try source.next(batchSize: batchSize, sequenceLength: sequenceLength) }
+        try TrainRunner.validationBatches(folder: folder, count: count, batchSize: batchSize, sequenceLength: sequenceLength,
+                                          say: Console.note)
     }
 }

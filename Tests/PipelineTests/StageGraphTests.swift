@@ -232,6 +232,22 @@ struct StageGraphTests {
         #expect(status.render().contains("ingest"))
     }
 
+    @Test("a phase packed without a val split trains without validation, and says so")
+    func noValidationSplit() throws {
+        let root = try Self.makeRun()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Self.edit(root + "/p.yaml", "val_fraction: 0.1", "val_fraction: 0")
+        try Self.run(root, .init(until: "train/one"))
+        let notes = Mutex<[String]>([])
+        let batches = try TrainRunner.validationBatches(folder: root + "/out/pack/one/val", count: 2, batchSize: 2,
+                                                        sequenceLength: 16) { line in notes.withLock { $0.append(line) } }
+        #expect(batches.isEmpty)
+        #expect(notes.withLock { $0 }.first?.contains("holds no validation samples: training without validation") == true)
+        #expect(FileSystem.exists(root + "/out/train/one/checkpoints/step-00000002/model.safetensors"))
+        #expect(try TrainRunner.validationBatches(folder: root + "/out/pack/one/train", count: 2, batchSize: 2,
+                                                  sequenceLength: 16) { _ in }.count == 2)
+    }
+
     @Test("a stage whose input stage is incomplete refuses and names the missing tasks")
     func missingInput() throws {
         let root = try Self.makeRun()
