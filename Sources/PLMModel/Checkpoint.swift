@@ -26,6 +26,8 @@ public enum Checkpoint {
     public static let optimizerFile = "optimizer.safetensors"
     public static let stateFile = "trainer_state.json"
     public static let latestFile = "latest"
+    /// xxh3-128 of every other file of the folder, written last: a flipped bit anywhere is found on load.
+    public static let checksumFile = "checksums.json"
 
     /// `step-00000100`: names sort in step order.
     public static func folderName(step: Int) -> String {
@@ -46,7 +48,7 @@ public enum Checkpoint {
     /// newest `keep` step folders. Returns the folder written.
     @discardableResult
     public static func save<Position>(model: PLMTransformer, optimizer: AdamW, state: TrainerState<Position>,
-                                      in directory: String, keep: Int = 2) throws -> String {
+                                      in directory: String, keep: Int = 2, extraFiles: [String] = []) throws -> String {
         try FileSystem.createDirectory(directory)
         let name = folderName(step: state.step)
         let final = directory + "/" + name
@@ -59,6 +61,11 @@ public enum Checkpoint {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try FileSystem.writeAtomically(Array(try encoder.encode(state)) + [0x0A], to: temporary + "/" + stateFile)
+        // Files that make the folder self-contained for other tools (the tokenizer beside config.json).
+        for file in extraFiles where manager.fileExists(atPath: file) {
+            try FileSystem.writeAtomically(try FileInput.readAll(path: file), to: temporary + "/" + (file as NSString).lastPathComponent)
+        }
+        try writeChecksums(folder: temporary)
         if manager.fileExists(atPath: final) { try manager.removeItem(atPath: final) }
         try manager.moveItem(atPath: temporary, toPath: final)
         try FileSystem.writeAtomically(Array((name + "\n").utf8), to: directory + "/" + latestFile)
@@ -76,6 +83,53 @@ public enum Checkpoint {
             }
         }
         try SafeTensorsWriter.write(tensors, metadata: ["format": "pt", "optimizer": "adamw"], to: path)
+    }
+
+    /// Writes `checksums.json`: each file of `folder` (but itself) with its size and xxh3-128.
+    static func writeChecksums(folder: String) throws {
+        var entries: [String: [String: String]] = [:]
+        for name in FileSystem.list(folder) where name != checksumFile && !FileSystem.isDirectory(folder + "/" + name) {
+            let bytes = try FileInput.readAll(path: folder + "/" + name)
+            entries[name] = ["size": String(bytes.count), "xxh3_128": bytes.withUnsafeBytes { XXHash.xxh3_128($0).description }]
+        }
+        let data = try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys, .prettyPrinted])
+        try FileSystem.writeAtomically(Array(data) + [0x0A], to: folder + "/" + checksumFile)
+    }
+
+    /// Checks every file listed in the folder's `checksums.json`; throws naming the first damaged or
+    /// missing file. A folder without the file (written by an older plm, or by another tool) passes.
+    public static func verify(folder: String) throws {
+        guard let bytes = try? FileInput.readAll(path: folder + "/" + checksumFile) else { return }
+        guard let entries = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: [String: String]] else {
+            throw CheckpointError(path: folder + "/" + checksumFile, message: "not a checksum list")
+        }
+        for (name, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            guard let data = try? FileInput.readAll(path: folder + "/" + name) else {
+                throw CheckpointError(path: folder + "/" + name, message: "missing (listed in \(checksumFile))")
+            }
+            let hash = data.withUnsafeBytes { XXHash.xxh3_128($0).description }
+            guard String(data.count) == entry["size"], hash == entry["xxh3_128"] else {
+                throw CheckpointError(path: folder + "/" + name, message: "damaged: \(data.count) bytes with xxh3-128 \(hash), "
+                    + "the checkpoint recorded \(entry["size"] ?? "?") bytes with \(entry["xxh3_128"] ?? "?")")
+            }
+        }
+    }
+
+    /// The newest checkpoint under `directory` whose files match their checksums, walking back from
+    /// `latest` through older step folders; each damaged one is reported through `warn`.
+    public static func latestIntact(in directory: String, warn: (String) -> Void) -> String? {
+        guard let newest = latest(in: directory) else { return nil }
+        let names = FileSystem.list(directory).filter { $0.hasPrefix("step-") }.sorted()
+        let candidates = [newest] + names.reversed().map { directory + "/" + $0 }.filter { $0 != newest && $0 < newest }
+        for folder in candidates {
+            do {
+                try verify(folder: folder)
+                return folder
+            } catch {
+                warn("warning: \(error); falling back to an older checkpoint")
+            }
+        }
+        return nil
     }
 
     /// The newest checkpoint folder under `directory` (from `latest`), nil when there is none.

@@ -151,7 +151,7 @@ public final class Trainer<Source: BatchSource> {
                                  microBatchSize: options.microBatchSize, sequenceLength: options.sequenceLength,
                                  threads: model.options.threads, dataPosition: source.position, lastLoss: lastLoss)
         let folder = try Checkpoint.save(model: model, optimizer: optimizer, state: state, in: directory,
-                                         keep: options.keepCheckpoints)
+                                         keep: options.keepCheckpoints, extraFiles: options.checkpointExtraFiles)
         lastCheckpoint = folder
         FaultInjection.point("checkpoint")   // kill tests: a checkpoint written, training not yet on
         return folder

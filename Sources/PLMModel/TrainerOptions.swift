@@ -26,6 +26,8 @@ public struct TrainerOptions: Sendable {
     public var seed: UInt64
     /// Measured sgemm GFLOP/s, for MFU; nil leaves MFU out.
     public var peakGFLOPs: Double?
+    /// Copied into every checkpoint folder (the tokenizer files, so the folder loads on its own).
+    public var checkpointExtraFiles: [String] = []
 
     public init(batchTokens: Int, microBatchSize: Int, sequenceLength: Int, optimizer: AdamWSettings = .init(),
                 schedule: WSDCSchedule, steps: Range<Int>? = nil, phase: String? = nil, validationInterval: Int = 0,

@@ -23,6 +23,9 @@ public enum TrainRunner {
         public var outputFolder: String
         public var checkpointFolder: String { outputFolder + "/checkpoints" }
         public var metricsPath: String { outputFolder + "/metrics.jsonl" }
+        /// The run's tokenizer files, copied into every checkpoint so that a checkpoint folder loads alone
+        /// (Hugging Face's `from_pretrained(dir)`, `plm generate DIR`).
+        public var tokenizerFiles: [String] = []
         /// The previous phase's checkpoint folder, nil for the first phase.
         public var previousCheckpoints: String?
         public var threads: Int
@@ -61,18 +64,22 @@ public enum TrainRunner {
         }
         let index = schedule.phases.firstIndex { $0.name == phase }!
         let layout = try RunLayout(pipeline: pipeline)
-        return Plan(phase: phase, config: config, model: model, schedule: schedule, steps: steps,
+        var plan = Plan(phase: phase, config: config, model: model, schedule: schedule, steps: steps,
                     trainData: layout.packTrain(phase: phase), validationData: layout.packValidation(phase: phase),
                     outputFolder: layout.trainFolder(phase: phase),
                     previousCheckpoints: index > 0 ? layout.checkpoints(phase: schedule.phases[index - 1].name) : nil,
                     threads: threads ?? model.threads ?? pipeline.workers)
+        plan.tokenizerFiles = [layout.tokenizerJSON, layout.tokenizerFolder + "/tokenizer_config.json"]
+        return plan
     }
 
-    /// Where this phase starts: its own latest checkpoint, the previous phase's final one, or fresh.
-    public static func start(of plan: Plan) throws -> Start {
-        if let own = Checkpoint.latest(in: plan.checkpointFolder) { return .resume(own) }
+    /// Where this phase starts: its own latest intact checkpoint, the previous phase's final one, or
+    /// fresh. A checkpoint whose files do not match its checksums is skipped with a warning (`warn`)
+    /// for the one before it.
+    public static func start(of plan: Plan, warn: (String) -> Void = { _ in }) throws -> Start {
+        if let own = Checkpoint.latestIntact(in: plan.checkpointFolder, warn: warn) { return .resume(own) }
         guard let previous = plan.previousCheckpoints else { return .fresh }
-        guard let folder = Checkpoint.latest(in: previous) else {
+        guard let folder = Checkpoint.latestIntact(in: previous, warn: warn) else {
             throw ExecutorError(message: "phase '\(plan.phase)' starts from the previous phase's checkpoint, but "
                 + "\(previous) has none: train the previous phase first")
         }
@@ -96,12 +103,14 @@ public enum TrainRunner {
     }
 
     public static func trainerOptions(_ plan: Plan, peakGFLOPs: Double?) -> TrainerOptions {
-        TrainerOptions(batchTokens: plan.model.batchTokens, microBatchSize: plan.model.microBatchSize,
+        var options = TrainerOptions(batchTokens: plan.model.batchTokens, microBatchSize: plan.model.microBatchSize,
                        sequenceLength: plan.model.sequenceLength, optimizer: plan.model.optimizer,
                        schedule: plan.schedule.schedule, steps: plan.steps, phase: plan.phase,
                        validationInterval: plan.model.validationInterval,
                        checkpointInterval: plan.model.checkpointInterval, checkpointDirectory: plan.checkpointFolder,
                        metricsPath: plan.metricsPath, seed: plan.model.seed, peakGFLOPs: peakGFLOPs)
+        options.checkpointExtraFiles = plan.tokenizerFiles
+        return options
     }
 
     /// Builds the model and trainer, starts it as `start(of:)` says and trains the phase to its end.
@@ -115,7 +124,7 @@ public enum TrainRunner {
                                                          threads: plan.threads))
         let trainer = try Trainer(model: model, source: source, options: trainerOptions(plan, peakGFLOPs: peakGFLOPs),
                                   validationBatches: validationBatches)
-        switch try start(of: plan) {
+        switch try start(of: plan, warn: say) {
         case .fresh:
             say("phase \(plan.phase): fresh model (seed \(plan.model.seed)), steps \(plan.steps.lowerBound)..<\(plan.steps.upperBound)")
         case .resume(let folder):

@@ -173,6 +173,9 @@ struct StageGraphTests {
         }
         #expect(FileSystem.exists(root + "/out/train/two/checkpoints/step-00000004/model.safetensors"))
         #expect(FileSystem.exists(root + "/out/fingerprints/train/two.json"))
+        // Checkpoints carry the tokenizer, so a checkpoint folder loads on its own.
+        #expect(FileSystem.exists(root + "/out/train/two/checkpoints/step-00000004/tokenizer.json"))
+        #expect(FileSystem.exists(root + "/out/train/two/checkpoints/step-00000004/tokenizer_config.json"))
         #expect(try Self.run(root).isEmpty)   // nothing changed: every stage is skipped
 
         // A filter threshold: filter and everything that reads it, directly or not.

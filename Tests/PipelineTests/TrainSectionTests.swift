@@ -111,6 +111,33 @@ struct TrainSectionTests {
         #expect(unknown?.description.contains("phase 'dpo' is not in section 'schedule'") == true)
     }
 
+    @Test("a damaged checkpoint is found by its checksums and training resumes from the one before")
+    func damagedCheckpoint() throws {
+        let root = folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try write(Self.pipelineText.replacingOccurrences(of: "manifest: m.yaml", with: "manifest: m.yaml\noutput: \(root)/out")
+                    .replacingOccurrences(of: "validation_interval: 0", with: "validation_interval: 0\n  checkpoint_interval: 2"),
+                  to: root + "/p.yaml")
+        let pipeline = try PipelineConfig.load(path: root + "/p.yaml")
+        func preset(_ name: String) -> PLMConfig? { name == "test-tiny" ? Self.tinyShape : nil }
+        let tokens: [Int32] = (0..<2000).map { (i: Int) -> Int32 in Int32((i * 7 + i / 5) % 64) }
+        let plan = try TrainRunner.plan(pipeline: pipeline, phase: "pretrain-1", tokenizerVocabSize: nil, preset: preset)
+        _ = try TrainRunner.run(plan: plan, source: try TokenStreamSource(tokens: tokens), validationBatches: [],
+                                peakGFLOPs: nil, say: { _ in }, observer: { _ in })
+        let newest = plan.checkpointFolder + "/step-00000004", older = plan.checkpointFolder + "/step-00000002"
+        #expect(FileSystem.exists(newest + "/" + Checkpoint.checksumFile))
+        try Checkpoint.verify(folder: newest)
+        // One flipped bit in the newest checkpoint's weights.
+        var bytes = try FileInput.readAll(path: newest + "/model.safetensors")
+        bytes[bytes.count - 5] ^= 0x10
+        try FileSystem.writeAtomically(bytes, to: newest + "/model.safetensors")
+        let error = #expect(throws: CheckpointError.self) { try Checkpoint.verify(folder: newest) }
+        #expect(error?.path.hasSuffix("step-00000004/model.safetensors") == true && error?.message.contains("damaged") == true)
+        var warnings: [String] = []
+        #expect(try TrainRunner.start(of: plan) { warnings.append($0) } == .resume(older))
+        #expect(warnings.count == 1 && warnings[0].contains("falling back to an older checkpoint"))
+    }
+
     @Test("the vocabulary size comes from the run's tokenizer.json")
     func vocabularyFromTokenizer() throws {
         let root = folder()
