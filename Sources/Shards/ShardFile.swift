@@ -19,6 +19,7 @@ struct ShardFile {
         }
         let bytes: [UInt8]
         do { bytes = try FileInput.readAll(path: path) } catch { throw ShardError(file: path, message: error.message) }
+        try checkIntegrity(bytes, of: stored, path: path)
         let raw: [UInt8]
         if info.zipData != nil {
             do {
@@ -29,7 +30,23 @@ struct ShardFile {
         } else {
             raw = bytes
         }
+        if info.zipData != nil { try checkIntegrity(raw, of: info.rawData, path: path + " (decompressed)") }
         return try parse(raw, path: path, info: info)
+    }
+
+    /// The file's size and, when the index records it, its xxh3_64 (cheap: tens of GB/s) against the
+    /// index: a shard whose bytes were altered, even recompressed to a valid zstd frame, is refused here
+    /// instead of training silently on it. (sha1, also recorded, is left to `plm shards verify`.)
+    static func checkIntegrity(_ bytes: [UInt8], of file: MDSFileInfo, path: String) throws(ShardError) {
+        guard bytes.count == file.bytes else {
+            throw ShardError(file: path, message: "damaged: \(bytes.count) bytes, the index records \(file.bytes)")
+        }
+        if let expected = file.hashes[ShardHash.xxh3_64.rawValue] {
+            let actual = ShardHash.xxh3_64.digest(bytes)
+            guard actual == expected else {
+                throw ShardError(file: path, message: "damaged: xxh3_64 \(actual), the index records \(expected)")
+            }
+        }
     }
 
     /// Checks the header: sample count, offsets from the config's end to the file's end, columns.

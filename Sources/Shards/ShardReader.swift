@@ -84,7 +84,12 @@ public final class ShardReader {
             file = cached[slot].file
             if slot != cached.count - 1 { cached.append(cached.remove(at: slot)) }
         } else {
-            file = try ShardFile.load(directory: directory, info: self.index.shards[shard])
+            do {
+                file = try ShardFile.load(directory: directory, info: self.index.shards[shard])
+            } catch {
+                // Name the sample that needed the shard: what the trainer or evaluator was reading.
+                throw ShardError(file: error.file, sample: index, message: error.message)
+            }
             if cached.count >= cacheCapacity { cached.removeFirst(cached.count - cacheCapacity + 1) }
             cached.append((shard, file))
         }

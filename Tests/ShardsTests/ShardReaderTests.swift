@@ -128,3 +128,23 @@ import Testing
         }
     }
 }
+
+@Suite struct ShardIntegrityTests {
+    /// Issue 15: a sample altered and its shard recompressed (a valid zstd frame of the right format)
+    /// trained silently; the reader now checks the index's size and xxh3_64 when it opens a shard.
+    @Test func anAlteredRecompressedShardIsRefusedWithFileAndSample() throws {
+        try withTemporaryDirectory { directory in
+            let folder = try VerifyBySampleTests().written(in: directory, compressed: true)
+            let path = folder + "/shard.00001.mds.zstd"
+            var raw = try readFile(path).withUnsafeBytes { try ZstdDecompressor.decompress($0) }
+            let offsets = raw.withUnsafeBytes { b in (0...2).map { Int(MDSSampleCoding.readUInt(b, at: 4 + 4 * $0, width: 4)) } }
+            raw[offsets[1] + 20] ^= 0x01   // one token of the shard's second sample
+            try writeFile(try raw.withUnsafeBytes { try ZstdCompressor.compress($0, level: 3) }, path)
+            let reader = try ShardReader(directory: folder)
+            let first = reader.samples(inShard: 1).lowerBound
+            #expect(try reader.sample(at: 0).tokens == goldenSample(0)[2])   // shard 0 is intact
+            let error = #expect(throws: ShardError.self) { try reader.sample(at: first + 1) }
+            #expect(error?.file == path && error?.sample == first + 1 && error?.message.contains("damaged") == true)
+        }
+    }
+}
