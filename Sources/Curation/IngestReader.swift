@@ -246,7 +246,7 @@ final class IngestReader {
         let recordSuffix = record.map { "#\($0.index)" } ?? ""
         var text: String
         switch cleaner.clean(bytes) {
-        case .failure(let reason): return skip(reason, location, "\(recordSuffix) \(bytes.count) bytes")
+        case .failure(let notText): return skip(notText.reason, location, "\(recordSuffix) \(bytes.count) bytes: \(notText.detail)")
         case .success(let cleaned): text = cleaned
         }
         if html { text = HTMLText.extract(text) }

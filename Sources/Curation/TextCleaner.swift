@@ -13,27 +13,40 @@ public struct TextCleaner: Sendable {
         self.maxInvalidFraction = maxInvalidFraction
     }
 
+    /// Why bytes are not text: the skip reason and what was found (for the task log).
+    public struct NotText: Error, Equatable {
+        public var reason: SkipReason
+        public var detail: String
+    }
+
     /// The cleaned text, or the reason the bytes are not text.
-    public func clean(_ bytes: UnsafeRawBufferPointer) -> Result<String, SkipReason> {
+    public func clean(_ bytes: UnsafeRawBufferPointer) -> Result<String, NotText> {
         var body = bytes
-        if body.count >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF {
-            body = UnsafeRawBufferPointer(rebasing: body[3...])
+        let bom = body.count >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF ? 3 : 0
+        if bom > 0 { body = UnsafeRawBufferPointer(rebasing: body[3...]) }
+        if let nul = Self.offset(of: 0, in: body) {
+            return .failure(NotText(reason: .binary, detail: "NUL byte at offset \(nul + bom)"))
         }
-        if Self.find(0, in: body) { return .failure(.binary) }
         let hasCarriageReturn = Self.find(0x0D, in: body)
         if let valid = String(validating: body, as: UTF8.self) {
             return .success(hasCarriageReturn ? Self.normaliseNewlines(valid) : valid)
         }
         let invalid = Self.countInvalidSequences(body)
-        if Double(invalid) > maxInvalidFraction * Double(body.count) { return .failure(.binary) }
+        if Double(invalid) > maxInvalidFraction * Double(body.count) {
+            return .failure(NotText(reason: .binary, detail: "\(invalid) invalid UTF-8 sequences in \(body.count) bytes "
+                + String(format: "(%.1f%%, more than max_invalid_utf8_fraction %g)", 100 * Double(invalid) / Double(body.count),
+                         maxInvalidFraction)))
+        }
         let repaired = String(decoding: body, as: UTF8.self)
         return .success(hasCarriageReturn ? Self.normaliseNewlines(repaired) : repaired)
     }
 
     /// memchr: a vectorised scan, several times faster than a byte loop on long texts.
-    private static func find(_ byte: UInt8, in bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return false }
-        return memchr(base, Int32(byte), bytes.count) != nil
+    private static func find(_ byte: UInt8, in bytes: UnsafeRawBufferPointer) -> Bool { offset(of: byte, in: bytes) != nil }
+
+    private static func offset(of byte: UInt8, in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress, bytes.count > 0, let found = memchr(base, Int32(byte), bytes.count) else { return nil }
+        return UnsafeRawPointer(found) - base
     }
 
     /// Number of maximal invalid subsequences (each becomes one U+FFFD when decoding).

@@ -26,6 +26,9 @@ public enum TokenizerFileReader {
         do {
             schema = try JSONDecoder().decode(TokenizerFileSchema.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let location = syntaxErrorLocation(data) {
+                throw .unreadable(path: path, detail: "not valid JSON at \(location)")
+            }
             throw describe(error, path: path)
         } catch {
             throw .unreadable(path: path, detail: "\(error)")
@@ -153,6 +156,24 @@ public enum TokenizerFileReader {
             throw .unsupported(field: field + ".normalizers", detail: "\(steps.map(\.type)); only a single NFC is implemented")
         default:
             throw .unsupported(field: field + ".type", detail: "\(entry.type.debugDescription); only NFC is implemented")
+        }
+    }
+
+    /// Where the JSON syntax breaks, as "line L, column C (byte B)": Foundation's JSONSerialization
+    /// reports the character offset ("around character 62") that JSONDecoder's error leaves out.
+    static func syntaxErrorLocation(_ data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+            return nil
+        } catch {
+            let text = "\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? "")"
+            guard let range = text.range(of: "character "),
+                  let offset = Int(text[range.upperBound...].prefix { $0.isNumber }) else { return nil }
+            var line = 1, column = 1
+            for byte in data.prefix(offset) {
+                if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+            }
+            return "line \(line), column \(column) (byte \(offset))"
         }
     }
 

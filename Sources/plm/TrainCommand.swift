@@ -126,23 +126,21 @@ struct TrainCommand: ParsableCommand {
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         Console.say("BLAS: OpenBLAS kernel \(BLAS.coreName), \(threadCount) threads")
         if let warning = BLAS.kernelWarning { Console.say("warning: \(warning)") }
-        let peak = SgemmPeak.measure(threads: threadCount)
-        Console.say("sgemm peak (1024^3, this run): \(String(format: "%.1f", peak)) GFLOP/s")
-        if let pipeline { try Self.runPhase(pipeline: pipeline, phase: phase!, threads: threads, peak: peak, vocabSize: vocabSize) } else {
-            try runSingle(threads: threadCount, peak: peak)
+        if let pipeline { try Self.runPhase(pipeline: pipeline, phase: phase!, threads: threads, vocabSize: vocabSize) } else {
+            try runSingle(threads: threadCount)
         }
     }
 
     /// Trains one phase of a pipeline (also the `train/<phase>` stages of `plm run`).
-    static func runPhase(pipeline path: String, phase: String, threads: Int?, peak: Double? = nil,
-                         vocabSize: Int? = nil) throws {
+    static func runPhase(pipeline path: String, phase: String, threads: Int?, vocabSize: Int? = nil) throws {
         let pipeline = try PipelineConfig.load(path: path)
-        if peak == nil { Console.say("BLAS: OpenBLAS kernel \(BLAS.coreName)") }
-        let peak = peak ?? SgemmPeak.measure(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        Console.say("BLAS: OpenBLAS kernel \(BLAS.coreName)")
         let tokenizerVocabulary = try vocabSize
             ?? TrainVocabulary.size(tokenizerJSON: RunLayout(pipeline: pipeline).tokenizerJSON)
         let plan = try TrainRunner.plan(pipeline: pipeline, phase: phase, tokenizerVocabSize: tokenizerVocabulary,
                                         preset: { try? PLMConfig.preset(named: $0) }, threads: threads)
+        let peak = measurePeak(config: plan.config, threads: plan.threads,
+                               rows: plan.model.microBatchSize * plan.model.sequenceLength)
         let source = try TrainData.source(folder: plan.trainData, seed: plan.model.seed)
         let validation = try TrainData.validationBatches(folder: plan.validationData, count: plan.model.validationBatches,
                                                          batchSize: plan.model.microBatchSize,
@@ -155,7 +153,14 @@ struct TrainCommand: ParsableCommand {
         summarise(history, output: plan.outputFolder)
     }
 
-    private func runSingle(threads: Int, peak: Double) throws {
+    /// The MFU ceiling: the best sgemm of squares and of the model's own shapes (`SgemmPeak`).
+    static func measurePeak(config: PLMConfig, threads: Int, rows: Int) -> Double {
+        let peak = SgemmPeak.measure(threads: threads, config: config, rows: rows)
+        Console.say("sgemm peak (squares and the model's shapes, best of 3 each): \(String(format: "%.1f", peak)) GFLOP/s")
+        return peak
+    }
+
+    private func runSingle(threads: Int) throws {
         var modelConfig: PLMConfig
         if let config {
             modelConfig = try HFConfigFile.readModelConfig(path: config)
@@ -167,6 +172,7 @@ struct TrainCommand: ParsableCommand {
         try modelConfig.validate()
         let validation = try TrainData.validationBatches(folder: valData, count: valBatches, batchSize: microBatch,
                                                          sequenceLength: seqLen)
+        let peak = Self.measurePeak(config: modelConfig, threads: threads, rows: microBatch * seqLen)
         let decay = decaySteps
         let schedule = WSDCSchedule(peakLearningRate: lr, floorLearningRate: minLr ?? lr / 10, warmupSteps: warmup,
                                     stableSteps: steps - warmup - decay, decaySteps: decay, constantSteps: 0,

@@ -48,6 +48,13 @@ struct IngestTests {
         #expect(records.files == 4)
         #expect(records.documents == 12)
         #expect(records.skipped == ["malformed_jsonl": 8, "missing_text_field": 4, "empty": 4])
+
+        // Each binary skip says what was found (issue 15: the log said only "binary").
+        let logFolder = folder.path + "/run/logs/ingest"
+        let logs = try FileSystem.list(logFolder).map { String(decoding: try FileInput.readAll(path: logFolder + "/" + $0), as: UTF8.self) }
+        let binaryLines = logs.joined().split(separator: "\n").filter { $0.contains("skip binary") }
+        #expect(binaryLines.count == 4)
+        #expect(binaryLines.allSatisfy { $0.contains("NUL byte at offset") || $0.contains("invalid UTF-8 sequences in") })
     }
 
     @Test("documents carry cleaned text, stable ids and provenance")

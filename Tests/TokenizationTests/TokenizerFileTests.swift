@@ -59,6 +59,9 @@ import Testing
 
     @Test func malformedFilesNameTheField() {
         #expect(error(reading: "{not json") .map { if case .unreadable = $0 { true } else { false } } == true)
+        // Invalid JSON says where (it said only "not valid JSON" before).
+        #expect(error(reading: "{\"version\": \"1.0\",\n \"model\": {\"vocab\": {\"a\": 0,, }}}")?.description
+            .contains("not valid JSON at line 2, column 29 (byte 47)") == true)
         #expect(error(reading: #"{"version":"1.0"}"#) == .missingField(field: "model"))
         #expect(error(reading: file(model: #"{"type":"BPE","vocab":{"a":0}}"#)) == .missingField(field: "model.merges"))
         #expect(error(reading: file(model: #"{"type":"BPE","vocab":{"a":0},"merges":[["a","b","c"]]}"#))?
