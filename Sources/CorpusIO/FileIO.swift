@@ -73,6 +73,9 @@ public final class AtomicOutputFile {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(FileError) {
+        if FaultInjection.fails("write") {   // full-disk tests
+            throw FileError(path: temporaryPath, message: String(cString: strerror(ENOSPC)) + " (injected by PLM_FAIL_AT=write)")
+        }
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)

@@ -56,6 +56,9 @@ public enum Checkpoint {
         let manager = FileManager.default
         try? manager.removeItem(atPath: temporary)
         try FileSystem.createDirectory(temporary)
+        // A save that fails (a full disk) leaves nothing behind: the folder was never going to be used.
+        var saved = false
+        defer { if !saved { try? manager.removeItem(atPath: temporary) } }
         try writeModel(model, to: temporary)
         try writeMoments(optimizer, layout: model.layout, to: temporary + "/" + optimizerFile)
         let encoder = JSONEncoder()
@@ -68,6 +71,7 @@ public enum Checkpoint {
         try writeChecksums(folder: temporary)
         if manager.fileExists(atPath: final) { try manager.removeItem(atPath: final) }
         try manager.moveItem(atPath: temporary, toPath: final)
+        saved = true
         try FileSystem.writeAtomically(Array((name + "\n").utf8), to: directory + "/" + latestFile)
         let older = FileSystem.list(directory).filter { $0.hasPrefix("step-") && $0 != name }.sorted()
         for stale in older.dropLast(max(0, keep - 1)) { try? manager.removeItem(atPath: directory + "/" + stale) }

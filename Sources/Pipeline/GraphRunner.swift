@@ -112,6 +112,13 @@ public struct GraphRunner {
             try node.fingerprint.write(path: layout.fingerprintPath(node: node.name))
             let meter = ResourceMeter()
             let summaries = try execute(node)
+            // A failed task's own error names the file (a full disk, a damaged input): say it first.
+            let failures = summaries.flatMap { entry in entry.summary.failed.map { "\(entry.stage) task \($0.task): \($0.error)" } }
+            if !failures.isEmpty {
+                throw ExecutorError(message: "\(node.name): \(failures.count) task\(failures.count == 1 ? "" : "s") failed: "
+                    + failures.prefix(3).joined(separator: "; ") + (failures.count > 3 ? " (+\(failures.count - 3) more)" : "")
+                    + "; the stage is not marked done, rerun to resume")
+            }
             let usage = meter.finish()
             try write(usage, node: node.name)
             try hooks.report(node.name, summaries)

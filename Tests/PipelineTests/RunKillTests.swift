@@ -85,18 +85,23 @@ struct RunKillTests {
 
     /// Runs `plm run` on the folder's pipeline; returns how it ended.
     static func run(_ root: String, killAt point: String? = nil, after: Int = 1) throws -> (status: Int32, killed: Bool) {
+        let result = try runCapturing(root, environment: point.map { ["PLM_KILL_AT": $0, "PLM_KILL_AFTER": String(after)] } ?? [:])
+        return (result.status, result.killed)
+    }
+
+    /// Runs `plm run` with extra environment variables; returns how it ended and its standard error.
+    static func runCapturing(_ root: String, environment extra: [String: String]) throws -> (status: Int32, killed: Bool, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: plm)
         process.arguments = ["run", root + "/p.yaml"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["PLM_KILL_AT"] = point
-        environment["PLM_KILL_AFTER"] = String(after)
-        process.environment = environment
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        let errors = Pipe()
+        process.standardError = errors
         try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
+        return (process.terminationStatus, process.terminationReason == .uncaughtSignal, text)
     }
 
     /// Relative path to contents of every file under `folder`, bookkeeping left out.
@@ -124,10 +129,16 @@ struct RunKillTests {
         #expect(expected.keys.contains("train/two/checkpoints/step-00000006/model.safetensors"))
         #expect(expected.keys.contains("eval/two/eval.json") && expected.keys.contains("pack/two/train/index.json"))
 
-        // (point, how many times it is passed before the kill)
-        let kills: [(String, Int)] = [("task:ingest", 2), ("commit", 4), ("task:dedup/signatures", 1), ("task:dedup/remove", 3),
-                                      ("task:filter", 2), ("task:pack", 1), ("checkpoint", 2), ("checkpoint", 5),
-                                      ("task:eval/one", 1)]
+        // (point, how many times it is passed before the kill). The default test run takes three;
+        // scripts/kill-test (PLM_KILL_TEST=full) takes every stage, several mid-write points and more disks.
+        let full = ProcessInfo.processInfo.environment["PLM_KILL_TEST"] == "full"
+        let kills: [(String, Int)] = full
+            ? [("task:ingest", 1), ("task:ingest", 3), ("commit", 1), ("commit", 4), ("commit", 12), ("commit", 30),
+               ("commit", 60), ("task:dedup/signatures", 1), ("task:dedup/buckets", 5), ("task:dedup/cluster", 1),
+               ("task:dedup/remove", 3), ("task:filter", 2), ("task:tokenizer", 1), ("task:pack", 1), ("task:pack", 2),
+               ("task:eval/baselines", 1), ("checkpoint", 1), ("checkpoint", 2), ("checkpoint", 3), ("checkpoint", 4),
+               ("checkpoint", 5), ("task:train/one", 1), ("task:eval/one", 1), ("task:train/two", 1), ("task:eval/two", 1)]
+            : [("commit", 4), ("task:filter", 2), ("checkpoint", 5)]
         for (point, after) in kills {
             try? FileManager.default.removeItem(atPath: root + "/out")
             let killed = try Self.run(root, killAt: point, after: after)
@@ -138,6 +149,28 @@ struct RunKillTests {
             #expect(missingOrExtra.isEmpty, "\(point) x\(after): files differ: \(missingOrExtra.prefix(8))")
             let different = expected.keys.filter { got[$0] != nil && got[$0] != expected[$0] }.sorted()
             #expect(different.isEmpty, "\(point) x\(after): contents differ: \(different.prefix(8))")
+            if full { print("kill-test: SIGKILL at \(point) x\(after): rerun identical: \(different.isEmpty && missingOrExtra.isEmpty)") }
+        }
+
+        // A full disk (every write from the N-th on fails with ENOSPC): the run stops with an error naming
+        // the file, no task is taken as done with a half-written output, and once space is back the rerun
+        // completes with the same bytes.
+        for after in full ? [1, 2, 10, 40, 80, 120, 200] : [40] {
+            try? FileManager.default.removeItem(atPath: root + "/out")
+            let disk = try Self.runCapturing(root, environment: ["PLM_FAIL_AT": "write", "PLM_FAIL_AFTER": String(after)])
+            #expect(disk.status != 0 && !disk.killed, "write x\(after): the run did not fail")
+            #expect(disk.errors.contains("No space left on device (injected by PLM_FAIL_AT=write)"), "write x\(after): \(disk.errors)")
+            #expect(disk.errors.contains(root + "/out/"), "write x\(after): the error names no file: \(disk.errors)")
+            let leftovers = FileManager.default.enumerator(atPath: root + "/out")?.compactMap { $0 as? String }.filter { $0.hasSuffix(".tmp") } ?? []
+            #expect(leftovers.isEmpty, "write x\(after): temporary files left: \(leftovers)")
+            #expect(try Self.run(root) == (0, false), "write x\(after): the rerun failed")
+            let got = try Self.outputs(root + "/out")
+            let same = Set(got.keys) == Set(expected.keys) && expected.keys.allSatisfy { got[$0] == expected[$0] }
+            #expect(same, "write x\(after): outputs differ from the uninterrupted run")
+            if full {
+                let line = disk.errors.split(separator: "\n").first { $0.contains("No space left") } ?? ""
+                print("kill-test: disk full from write \(after): \(line.prefix(160)); rerun identical: \(same)")
+            }
         }
     }
 }
