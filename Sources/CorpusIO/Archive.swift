@@ -36,11 +36,26 @@ public final class ArchiveReader {
     private var memory: UnsafeMutableRawBufferPointer?
     /// Set once `nextEntry` has returned nil: libarchive must not be asked again.
     private var reachedEnd = false
+    /// A descriptor opened here for libarchive to read (a path that is not UTF-8), closed with the reader.
+    private var ownedDescriptor: Int32 = -1
 
     /// Opens a file on disk.
     public convenience init(path: String, mode: Mode, blockSize: Int = 1 << 16) throws(ArchiveError) {
         try self.init(mode: mode)
         try check(archive_read_open_filename(handle, path, blockSize))
+        try enterStream(mode)
+    }
+
+    /// Opens a walked file by its exact path bytes (a name that is not UTF-8 cannot go through a String).
+    public convenience init(file: WalkedFile, mode: Mode, blockSize: Int = 1 << 16) throws(ArchiveError) {
+        guard file.rawPath != nil else {
+            try self.init(path: file.path, mode: mode, blockSize: blockSize)
+            return
+        }
+        try self.init(mode: mode)
+        ownedDescriptor = file.openDescriptor()
+        guard ownedDescriptor >= 0 else { throw ArchiveError(message: "\(file.path): \(errnoMessage())", fatal: true) }
+        try check(archive_read_open_fd(handle, ownedDescriptor, blockSize))
         try enterStream(mode)
     }
 
@@ -78,6 +93,7 @@ public final class ArchiveReader {
     deinit {
         archive_read_free(handle)
         memory?.deallocate()
+        if ownedDescriptor >= 0 { close(ownedDescriptor) }
     }
 
     /// The next member, or nil at the end of the archive (and on every later call).

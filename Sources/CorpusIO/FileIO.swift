@@ -209,6 +209,13 @@ public final class PlainFileReader: ByteSource {
         guard descriptor >= 0 else { throw FileError(path: path, message: errnoMessage()) }
     }
 
+    /// Opens a walked file by its exact path bytes (see `WalkedFile.rawPath`).
+    public init(file: WalkedFile) throws(FileError) {
+        path = file.path
+        descriptor = file.openDescriptor()
+        guard descriptor >= 0 else { throw FileError(path: path, message: errnoMessage()) }
+    }
+
     deinit { close(descriptor) }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {

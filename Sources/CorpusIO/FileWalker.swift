@@ -14,6 +14,41 @@ public struct WalkedFile: Sendable, Equatable {
     public var size: Int
     /// Modification time, seconds since the epoch.
     public var modificationTime: Int
+    /// The path's exact bytes when they are not valid UTF-8 (nil otherwise). `path` and `relativePath`
+    /// then show each byte that is not UTF-8 as `\xNN`; open the file with these bytes (`openDescriptor`).
+    public var rawPath: [UInt8]? = nil
+
+    /// Opens the file for reading by its exact bytes; a negative result sets `errno`.
+    public func openDescriptor() -> Int32 {
+        guard let rawPath else { return open(path, O_RDONLY | O_CLOEXEC) }
+        return (rawPath + [0]).withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC) }
+    }
+}
+
+/// Path bytes as text: valid UTF-8 as it is, every other byte as `\xNN` (so a name that is not UTF-8
+/// keeps a readable, stable form in document ids and logs).
+public func escapedPath(_ bytes: [UInt8]) -> (text: String, isExact: Bool) {
+    if let text = String(validating: bytes, as: UTF8.self) { return (text, true) }
+    var text = ""
+    var index = 0
+    while index < bytes.count {
+        // The longest valid UTF-8 sequence starting here (1 to 4 bytes), else one escaped byte.
+        var taken = false
+        for length in 1...4 where index + length <= bytes.count {
+            if let piece = String(validating: bytes[index..<index + length], as: UTF8.self) {
+                text += piece
+                index += length
+                taken = true
+                break
+            }
+        }
+        if !taken {
+            let hex = String(bytes[index], radix: 16)
+            text += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+            index += 1
+        }
+    }
+    return (text, false)
 }
 
 /// Include/exclude patterns for a walk. See `matches` for the rules.
@@ -116,7 +151,7 @@ public struct FileWalker {
     }
 
     private mutating func visit(directory: String, relative: String, info: stat, filter: PathFilter,
-                                into files: inout [WalkedFile]) {
+                                into files: inout [WalkedFile], bytes: [UInt8]? = nil) {
         let identity = FileIdentity(info)
         guard visitedDirectories.insert(identity).inserted else {
             notes.append(ancestors.contains(identity)
@@ -126,33 +161,40 @@ public struct FileWalker {
         }
         ancestors.insert(identity)
         defer { ancestors.remove(identity) }
-        guard let stream = opendir(directory) else {
+        // Paths are kept as bytes beside their text: a name that is not UTF-8 still opens.
+        let directoryBytes = bytes ?? Array(directory.utf8)
+        guard let stream = withCPath(directoryBytes, { opendir($0) }) else {
             notes.append(WalkNote(path: directory, reason: .unreadable, detail: errnoMessage()))
             return
         }
-        var names: [String] = []
+        var names: [[UInt8]] = []
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                Array(UnsafeRawBufferPointer(start: raw.baseAddress!, count: strlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self))))
             }
-            if name != "." && name != ".." { names.append(name) }
+            if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
         }
         closedir(stream)
         // Byte order, not locale order: the same on every machine.
-        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        for name in names {
+        names.sort { $0.lexicographicallyPrecedes($1) }
+        for nameBytes in names {
+            let (name, exact) = escapedPath(nameBytes)
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            let pathBytes = directoryBytes + (directoryBytes.last == 0x2F ? [] : [0x2F]) + nameBytes
+            let isExact = exact && bytes == nil
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var child = stat()
-            guard stat(path, &child) == 0 else {
+            guard withCPath(pathBytes, { stat($0, &child) }) == 0 else {
                 notes.append(WalkNote(path: path, reason: .unreadable, detail: errnoMessage()))
                 continue
             }
             if isDirectory(child) {
                 if filter.prunes(directory: childRelative) { continue }
-                visit(directory: path, relative: childRelative, info: child, filter: filter, into: &files)
+                visit(directory: path, relative: childRelative, info: child, filter: filter, into: &files,
+                      bytes: isExact ? nil : pathBytes)
             } else if filter.keeps(relativePath: childRelative),
-                      let file = accept(path: path, relative: childRelative, info: child) {
+                      var file = accept(path: path, relative: childRelative, info: child) {
+                if !isExact { file.rawPath = pathBytes }
                 files.append(file)
             }
         }
@@ -182,6 +224,11 @@ private struct FileIdentity: Hashable {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
     }
+}
+
+/// Calls `body` with `bytes` as a NUL-terminated C path.
+private func withCPath<T>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+    (bytes + [0]).withUnsafeBufferPointer { body(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
 }
 
 /// The C library's message for the current `errno`.

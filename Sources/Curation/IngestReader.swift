@@ -49,12 +49,12 @@ final class IngestReader {
         switch InputFormat.classify(name: file.relativePath, kind: source.kind) {
         case .archive:
             let archive: ArchiveReader
-            do { archive = try ArchiveReader(path: file.path, mode: .archive) } catch {
+            do { archive = try ArchiveReader(file: file, mode: .archive) } catch {
                 return skip(.corruptArchive, location, "\(error)")
             }
             try readMembers(of: archive, at: location, depth: 1)
         case .compressed(let inner):
-            guard let stream = openStream({ try ArchiveReader(path: file.path, mode: .compressedStream) }, location)
+            guard let stream = openStream({ try ArchiveReader(file: file, mode: .compressedStream) }, location)
             else { return }
             try readPayload(from: stream, named: inner, at: location, mtime: file.modificationTime,
                             compressed: true, failure: .corruptStream)
@@ -64,7 +64,7 @@ final class IngestReader {
                 return skip(.tooLarge, location, "\(file.size) bytes")
             }
             let reader: PlainFileReader
-            do { reader = try PlainFileReader(path: file.path) } catch {
+            do { reader = try PlainFileReader(file: file) } catch {
                 return skip(.unreadable, location, "\(error)")
             }
             try readPayload(from: reader, named: file.relativePath, at: location, mtime: file.modificationTime,

@@ -14,10 +14,13 @@ public struct IngestPlan: Sendable {
     public let inputs: [IngestInput]
     /// Missing optional paths, symlink loops, unreadable folders: reported, never fatal.
     public let notes: [String]
+    /// What the folder walk skipped, per source: ingest's task 0 counts them in its stats and log.
+    public let walkSkips: [(sourceIndex: Int, note: WalkNote)]
 
     public init(sources: [SourceSpec]) {
         var inputs: [IngestInput] = []
         var notes: [String] = []
+        var walkSkips: [(Int, WalkNote)] = []
         for (index, source) in sources.enumerated() {
             // One walker per source: a file reached twice within a source is read once, but two
             // sources may deliberately share files.
@@ -33,10 +36,12 @@ public struct IngestPlan: Sendable {
                 }
             }
             notes += walker.notes.map { "source '\(source.name)': \($0.reason.rawValue) \($0.path): \($0.detail)" }
+            walkSkips += walker.notes.map { (index, $0) }
         }
         self.sources = sources
         self.inputs = inputs
         self.notes = notes
+        self.walkSkips = walkSkips
     }
 
     public func inputs(task: Int, of tasks: Int) -> [IngestInput] {
@@ -73,6 +78,7 @@ public struct IngestStage: TaskStage {
         func finishSource() {
             if let reader { stats.sources[reader.source.name, default: SourceStats()].add(reader.stats) }
         }
+        let walkSkips = plan.walkSkips
         for input in plan.inputs(task: task, of: taskCount) {
             let source = plan.sources[input.sourceIndex]
             if reader?.source.name != source.name {
@@ -97,6 +103,15 @@ public struct IngestStage: TaskStage {
             progress.bytesDone.add(input.file.size, ordering: .relaxed)
         }
         finishSource()
+        // The walk happened once, before the tasks: task 0 records what it skipped, like any other skip.
+        if task == 0 {
+            for (sourceIndex, note) in walkSkips {
+                let source = plan.sources[sourceIndex].name
+                let reason = SkipReason(rawValue: note.reason.rawValue) ?? .unreadable
+                stats.sources[source, default: SourceStats()].count(reason)
+                log("skip \(reason.rawValue) \(source) \(note.path) \(note.detail) (folder walk)")
+            }
+        }
         // All outputs appear together, after every input was read.
         for name in writers.keys.sorted() { try writers[name]!.commit() }
         return stats

@@ -13,8 +13,14 @@ public enum SkipReason: String, Sendable, CaseIterable, Codable, Comparable, Err
     case corruptArchive = "corrupt_archive"
     /// A compressed stream that is damaged or ends early.
     case corruptStream = "corrupt_stream"
-    /// The file could not be opened or read.
+    /// The file could not be opened or read (or, found by the folder walk, a folder could not be listed).
     case unreadable
+    /// Folder walk: a link back to a folder above it.
+    case symlinkLoop = "symlink_loop"
+    /// Folder walk: a file or folder already reached by another path (read once).
+    case duplicateLink = "duplicate_link"
+    /// Folder walk: a device, socket or pipe.
+    case notRegular = "not_regular"
     /// A JSONL line that is not a JSON object.
     case malformedJSONL = "malformed_jsonl"
     /// A JSONL record without a string in its text field.
