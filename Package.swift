@@ -92,6 +92,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Fuzz harnesses for every reader of outside bytes (scripts/fuzz builds them with libFuzzer);
+        // an ordinary build replays inputs through them.
+        .executableTarget(name: "plm-fuzz", dependencies: [
+            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference", "Stages",
+        ]),
+
         // MARK: Tests
         .testTarget(name: "CorpusIOTests", dependencies: ["CorpusIO"]),
         .testTarget(name: "CurationTests", dependencies: ["Curation", "CurationTestSupport", "Stages", "CorpusIO"], exclude: ["Fixtures"]),

@@ -1,0 +1,37 @@
+import Foundation
+
+// Built two ways. With `-D FUZZING -sanitize=fuzzer,address` (scripts/fuzz) libFuzzer owns `main` and
+// calls the entry below with each input, for the target named by PLM_FUZZ_TARGET. In an ordinary build
+// `plm-fuzz TARGET FILE...` replays inputs (a crash found by fuzzing, or the seeds) through the same
+// code, which is how the regression inputs under Tests/Fuzz run in the test suite.
+#if FUZZING
+private let target: FuzzTarget = {
+    let name = ProcessInfo.processInfo.environment["PLM_FUZZ_TARGET"] ?? ""
+    guard let target = FuzzTarget(rawValue: name) else {
+        fatalError("set PLM_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return target
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    target.run(UnsafeRawBufferPointer(start: data, count: count))
+    return 0
+}
+#else
+@main
+struct Replay {
+    static func main() throws {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
+            print("usage: plm-fuzz TARGET FILE...   (targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))")
+            return
+        }
+        for path in arguments.dropFirst() {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes.withUnsafeBytes { target.run($0) }
+            print("\(name) \(path): ok")
+        }
+    }
+}
+#endif
