@@ -59,6 +59,9 @@ public struct IngestConfig: Sendable, Equatable {
     public var tasks: Int
     /// A document (file, member, decompressed stream or JSONL line) larger than this is skipped.
     public var maxDocumentBytes: Int
+    /// The largest `maxDocumentBytes` allowed: the filters index a document's words with 32-bit
+    /// offsets, and spaCy's rules refuse texts of 2^30 characters.
+    public static let largestDocumentBytes = 1 << 30
     /// A compressed input that expands by more than this factor (past `ratioFloorBytes`) is skipped.
     public var maxCompressionRatio: Double
     /// Expansion below this many bytes is never treated as a bomb (tiny files compress oddly).

@@ -10,7 +10,9 @@ extension IngestConfig {
         guard let section else { return }
         if let tasks = try section.optionalInt("tasks", atLeast: 1) { self.tasks = tasks }
         if let bytes = try section.optionalByteSize("max_document_bytes") {
-            guard bytes >= 1 else { throw section.invalid("max_document_bytes", mustBe: "at least 1 byte") }
+            guard (1...IngestConfig.largestDocumentBytes).contains(bytes) else {
+                throw section.invalid("max_document_bytes", mustBe: "between 1 byte and 1GiB")
+            }
             maxDocumentBytes = bytes
         }
         if let ratio = try section.optionalDouble("max_compression_ratio") {

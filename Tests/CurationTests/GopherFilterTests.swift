@@ -580,6 +580,10 @@ struct GopherRepetitionBoundaryTests {
         #expect(top("a b", 2) == 3)
         #expect(top("a b a b", 2) == 6)  // "a b" twice
         #expect(top("xy z a b a b xy z", 2) == 8)  // "xy z" (4) twice comes first
+        // A user's tokenizer may make words holding spaces: " ".join of ["a b", "c"] and of ["a", "b c"]
+        // is the same 2-gram "a b c", which word-by-word hashing would miss.
+        #expect(WordBuffers(["a b", "c", "a", "b c"]).topDuplicateChars(2) == 10)
+        #expect(WordBuffers(["a b", "c", "a", "b d"]).topDuplicateChars(2) == 5)
         #expect(GopherRepetitionFilter.findDuplicates(["a", "b", "a", "", "", "é", "e\u{301}"]) == (2, 1))
     }
 

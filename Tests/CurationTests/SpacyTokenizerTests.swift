@@ -231,3 +231,34 @@ extension SpacyURL {
         return scalars.withUnsafeBufferPointer { matches($0.baseAddress!, 0, scalars.count, rules: .shared) }
     }
 }
+
+/// `forEachWord` tokenizes a large text in pieces cut where spaCy starts a whitespace token; its words
+/// must be the whole-text pass's, whatever the piece size.
+@Suite("SpacyTokenizer pieces")
+struct SpacyTokenizerPieceTests {
+    private static func streamed(_ text: String, pieceBytes: Int) -> [String] {
+        var out: [String] = []
+        SpacyEnglishTokenizer.forEachWord(in: text, pieceBytes: pieceBytes) { out.append(String(decoding: $0, as: UTF8.self)) }
+        return out
+    }
+
+    @Test(arguments: [1, 3, 16, 200, 4096])
+    func piecesGiveTheWholeTextsWords(pieceBytes: Int) throws {
+        let texts = SpacyTokenizerGolden.records.map(\.text)
+        #expect(texts.count > 200)
+        // Joined with every separator the cut rule looks at, and some it must not cut at.
+        let separators = ["\n", "\n\n", " ", "  ", "   \n", " \n ", "\t\n", "\u{3000}\n", ":)\n", "\u{a0} "]
+        var joined = ""
+        for (index, text) in texts.enumerated() { joined += text + separators[index % separators.count] }
+        #expect(same(Self.streamed(joined, pieceBytes: pieceBytes), words(joined)))
+        for text in texts.prefix(300) {
+            #expect(same(Self.streamed(text, pieceBytes: pieceBytes), words(text)), "\(escaped(words(text)))")
+        }
+    }
+
+    @Test func textWithTheIsAlphaQuirkTakesTheWholeTextPath() {
+        let text = String(repeating: "one two.\n", count: 50) + "IS_ALPHA x\n" + String(repeating: "a  b\n", count: 50)
+        #expect(same(Self.streamed(text, pieceBytes: 8), words(text)))
+        #expect(!words(text).contains("IS_ALPHA"))
+    }
+}

@@ -261,7 +261,9 @@ struct ConfigTests {
             ("max_compression_ratio: 1", "key 'max_compression_ratio' in section 'ingest' must be a number greater than 1, got '1'"),
             ("max_invalid_utf8_fraction: 1.5", "must be a fraction between 0 and 1, got '1.5'"),
             ("archive_depth: -1", "key 'archive_depth' in section 'ingest' must be an integer >= 0, got '-1'"),
-            ("max_document_bytes: 0", "must be at least 1 byte, got '0'"),
+            ("max_document_bytes: 0", "must be between 1 byte and 1GiB, got '0'"),
+            // The filters index a document's words with 32-bit offsets.
+            ("max_document_bytes: 2GiB", "must be between 1 byte and 1GiB, got '2GiB'"),
         ]
         for (entry, expected) in cases {
             let path = try fixture.write("range.yaml", "name: x\nmanifest: m.yaml\ningest:\n  \(entry)\n")

@@ -27,6 +27,16 @@ extension DocumentFilter {
 public protocol WordTokenizer: Sendable {
     /// The words of `text`, in order.
     func words(_ text: String) -> [Substring]
+    /// Calls `body` with the UTF-8 bytes of each word of `text`, in order, without holding a list of
+    /// the words: how filters read a large document, so that their memory does not grow with its
+    /// word count (a word list costs 32 bytes a word, several times the text).
+    func forEachWord(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void)
+}
+
+extension WordTokenizer {
+    public func forEachWord(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        for word in words(text) { PythonText.withUTF8(word, body) }
+    }
 }
 
 /// Python's `str.split()` with no argument: runs of Unicode whitespace (`str.isspace`) separate
@@ -54,10 +64,23 @@ public struct WhitespaceWordTokenizer: WordTokenizer {
         return words
     }
 
+    public func forEachWord(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        PythonText.withUTF8(text) { bytes in
+            Self.forEachWordRange(bytes) { body(UnsafeBufferPointer(rebasing: bytes[$0])) }
+        }
+    }
+
     /// Byte ranges of the runs of non-`isspace` scalars.
     static func wordRanges(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(bytes.count / 6)
+        forEachWordRange(bytes) { ranges.append($0) }
+        return ranges
+    }
+
+    /// Calls `body` with the byte range of each run of non-`isspace` scalars, in order.
+    @inline(__always)
+    static func forEachWordRange(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
         var start = -1
         var index = 0
         let n = bytes.count
@@ -76,7 +99,7 @@ public struct WhitespaceWordTokenizer: WordTokenizer {
             }
             if space {
                 if start >= 0 {
-                    ranges.append(start..<index)
+                    body(start..<index)
                     start = -1
                 }
             } else if start < 0 {
@@ -84,8 +107,7 @@ public struct WhitespaceWordTokenizer: WordTokenizer {
             }
             index += width
         }
-        if start >= 0 { ranges.append(start..<n) }
-        return ranges
+        if start >= 0 { body(start..<n) }
     }
 }
 

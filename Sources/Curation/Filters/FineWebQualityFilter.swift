@@ -104,7 +104,8 @@ public struct FineWebQualityFilter: DocumentFilter {
             return nil
         }
         if let verdict { return verdict }
-        let words = tokenizer.words(text).count
+        var words = 0
+        tokenizer.forEachWord(in: text) { _ in words += 1 }
         let newlines = C4Text.withBytes(text) { bytes in bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
         if words > 0 && Double(newlines) / Double(words) > config.newLineRatio { return .drop("list_ratio") }
         return .keep

@@ -58,50 +58,31 @@ public struct GopherQualityFilter: DocumentFilter {
     public let config: GopherQualityConfig
     public let tokenizer: any WordTokenizer
     private let stopWords: StopWordSet
-    private let whitespaceWords: Bool
 
     public init(config: GopherQualityConfig = GopherQualityConfig(),
                 tokenizer: any WordTokenizer = WhitespaceWordTokenizer()) {
         self.config = config
         self.tokenizer = tokenizer
         stopWords = StopWordSet(config.stopWords ?? GopherQualityConfig.defaultStopWords)
-        whitespaceWords = ((tokenizer as? SharedWordTokenizer)?.inner ?? tokenizer) is WhitespaceWordTokenizer
     }
 
     public func apply(to text: inout String) -> FilterDecision {
-        // Whitespace words are byte ranges of the text: no Substring per word.
+        // The words are streamed: a large document's words are never held as a list.
         var wordCount = 0
         var nonSymbolWords = 0
         var nonSymbolLength = 0
         var alphaWords = 0
-        var stopWordsFound = 0
         let stopLimit = config.minStopWords.flatMap { $0 == 0 ? nil : $0 }
-        if whitespaceWords {
-            PythonText.withUTF8(text) { bytes in
-                let ranges = WhitespaceWordTokenizer.wordRanges(bytes)
-                wordCount = ranges.count
-                for range in ranges {
-                    let (length, symbolsOnly, hasAlpha) = Self.classify(UnsafeBufferPointer(rebasing: bytes[range]))
-                    if !symbolsOnly {
-                        nonSymbolWords += 1
-                        nonSymbolLength += length
-                    }
-                    if hasAlpha { alphaWords += 1 }
-                }
-                if let stopLimit { stopWordsFound = stopWords.distinctCount(in: bytes, ranges, atLeast: stopLimit) }
+        var stopWordsFound = StopWordSet.Counter(stopWords, limit: stopLimit)
+        tokenizer.forEachWord(in: text) { word in
+            wordCount += 1
+            let (length, symbolsOnly, hasAlpha) = Self.classify(word)
+            if !symbolsOnly {
+                nonSymbolWords += 1
+                nonSymbolLength += length
             }
-        } else {
-            let words = tokenizer.words(text)
-            wordCount = words.count
-            for word in words {
-                let (length, symbolsOnly, hasAlpha) = PythonText.withUTF8(word, Self.classify)
-                if !symbolsOnly {
-                    nonSymbolWords += 1
-                    nonSymbolLength += length
-                }
-                if hasAlpha { alphaWords += 1 }
-            }
-            if let stopLimit { stopWordsFound = stopWords.distinctCount(in: words, atLeast: stopLimit) }
+            if hasAlpha { alphaWords += 1 }
+            stopWordsFound.see(word)
         }
 
         if let minimum = config.minDocWords, minimum != 0, nonSymbolWords < minimum { return .drop("gopher_short_doc") }
@@ -145,7 +126,7 @@ public struct GopherQualityFilter: DocumentFilter {
             return .drop("gopher_below_alpha_threshold")
         }
 
-        if let minimum = stopLimit, stopWordsFound < minimum {
+        if let minimum = stopLimit, stopWordsFound.found < minimum {
             return .drop("gopher_enough_stop_words")
         }
         return .keep
@@ -208,7 +189,7 @@ public struct GopherQualityFilter: DocumentFilter {
 
 /// A set of words matched by their scalars (Python `str` equality, not Swift's canonical equivalence).
 struct StopWordSet: Sendable {
-    private let words: [[UInt8]]
+    fileprivate let words: [[UInt8]]
     /// Hash of a word's UTF-8 bytes -> indices in `words`.
     private let byHash: [UInt64: [Int]]
 
@@ -217,7 +198,7 @@ struct StopWordSet: Sendable {
         var byHash: [UInt64: [Int]] = [:]
         for word in list {
             let bytes = Array(word.utf8)
-            let hash = bytes.withUnsafeBufferPointer { ByteSliceTable.hash($0.baseAddress, $0.count) }
+            let hash = bytes.withUnsafeBufferPointer { ByteHash.hash($0.baseAddress, $0.count) }
             if byHash[hash, default: []].contains(where: { unique[$0] == bytes }) { continue }
             byHash[hash, default: []].append(unique.count)
             unique.append(bytes)
@@ -226,36 +207,29 @@ struct StopWordSet: Sendable {
         self.byHash = byHash
     }
 
-    /// `len(stop_words & set(words))`, counting no further than `atLeast`.
-    func distinctCount(in text: [Substring], atLeast limit: Int) -> Int {
-        var found = [Bool](repeating: false, count: words.count)
-        var count = 0
-        for word in text {
-            let match = PythonText.withUTF8(word, lookup)
-            guard let match, !found[match] else { continue }
-            found[match] = true
-            count += 1
-            if count >= limit { break }
+    /// `len(stop_words & set(words))` over words seen one at a time, counting no further than `limit`
+    /// (nil: not counted at all).
+    struct Counter {
+        private let set: StopWordSet
+        private let limit: Int?
+        private var seen: [Bool]
+        private(set) var found = 0
+
+        init(_ set: StopWordSet, limit: Int?) {
+            self.set = set
+            self.limit = limit
+            seen = [Bool](repeating: false, count: limit == nil ? 0 : set.words.count)
         }
-        return count
+
+        mutating func see(_ word: UnsafeBufferPointer<UInt8>) {
+            guard let limit, found < limit, let match = set.lookup(word), !seen[match] else { return }
+            seen[match] = true
+            found += 1
+        }
     }
 
-    /// The same over byte ranges of `bytes`.
-    func distinctCount(in bytes: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], atLeast limit: Int) -> Int {
-        var found = [Bool](repeating: false, count: words.count)
-        var count = 0
-        for range in ranges {
-            let match = lookup(UnsafeBufferPointer(rebasing: bytes[range]))
-            guard let match, !found[match] else { continue }
-            found[match] = true
-            count += 1
-            if count >= limit { break }
-        }
-        return count
-    }
-
-    private func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let candidates = byHash[ByteSliceTable.hash(bytes.baseAddress, bytes.count)] else { return nil }
+    fileprivate func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let candidates = byHash[ByteHash.hash(bytes.baseAddress, bytes.count)] else { return nil }
         return candidates.first { words[$0].elementsEqual(bytes) }
     }
 }

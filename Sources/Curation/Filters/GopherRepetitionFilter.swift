@@ -63,15 +63,11 @@ public struct GopherRepetitionFilter: DocumentFilter {
     public let config: GopherRepetitionConfig
     public let tokenizer: any WordTokenizer
 
-    /// Whitespace words are taken as byte ranges of the text (no Substring per word).
-    private let whitespaceWords: Bool
-
     public init(config: GopherRepetitionConfig = GopherRepetitionConfig(),
                 tokenizer: any WordTokenizer = WhitespaceWordTokenizer()) {
         precondition(config.invalidReason == nil, config.invalidReason ?? "")
         self.config = config
         self.tokenizer = tokenizer
-        whitespaceWords = ((tokenizer as? SharedWordTokenizer)?.inner ?? tokenizer) is WhitespaceWordTokenizer
     }
 
     public func apply(to text: inout String) -> FilterDecision {
@@ -109,10 +105,10 @@ public struct GopherRepetitionFilter: DocumentFilter {
         }
 
         if config.topNGrams.isEmpty && config.dupNGrams.isEmpty { return .keep }
-        let words = whitespaceWords
-            ? WordBuffers(bytes, WhitespaceWordTokenizer.wordRanges(bytes))
-            : WordBuffers(tokenizer.words(text))
-        var table = ByteSliceTable(capacity: words.count)  // n-grams of any n >= 1 fit
+        var words = WordBuffers(reservingBytes: bytes.count)
+        tokenizer.forEachWord(in: text) { words.append($0) }
+        words.finish()
+        var table = WindowSet(capacity: words.count)  // n-grams of any n >= 1 fit
         for rule in config.topNGrams {
             // `if not n_grams: continue`
             guard let top = words.topDuplicateChars(rule.n, table: &table) else { continue }
@@ -142,12 +138,16 @@ public struct GopherRepetitionFilter: DocumentFilter {
     }
 
     static func duplicates(_ bytes: UnsafeBufferPointer<UInt8>, _ pieces: [Range<Int>]) -> (Int, Int) {
-        var seen = ByteSliceTable(capacity: pieces.count)
+        var seen = WindowSet(capacity: pieces.count)
         var count = 0
         var chars = 0
         for (index, piece) in pieces.enumerated() {
-            let hash = ByteSliceTable.hash(bytes.baseAddress.map { $0 + piece.lowerBound }, piece.count)
-            if !seen.add(bytes, piece.lowerBound, piece.count, hash, window: index) {
+            let hash = ByteHash.hash(bytes.baseAddress.map { $0 + piece.lowerBound }, piece.count)
+            let earlier = seen.insert(index, hash: hash) { other in
+                let stored = pieces[other]
+                return stored.count == piece.count && ByteHash.same(bytes.baseAddress, stored.lowerBound, piece.lowerBound, piece.count)
+            }
+            if earlier != nil {
                 count += 1
                 chars += scalarCount(bytes, piece.lowerBound, piece.upperBound)
             }
@@ -191,150 +191,91 @@ public struct GopherRepetitionFilter: DocumentFilter {
     }
 }
 
-/// The words of a text laid out twice as UTF-8, so that every n-gram is one contiguous byte range:
-/// joined with single spaces (`get_n_grams`: `" ".join(words[i:i+n])`) and joined with nothing
-/// (`find_all_duplicate`: `"".join(words[i:i+n])`, where `["ab", "c"]` and `["a", "bc"]` are the
-/// same n-gram). Each layout carries polynomial hashes at the word boundaries, so that any window's
-/// hash (a function of its bytes alone) costs one subtraction and one multiplication.
+/// The words of a text, back to back as UTF-8 (`plain`), with the start of each: every n-gram joined
+/// with nothing (`find_all_duplicate`: `"".join(words[i:i+n])`, where `["ab", "c"]` and `["a", "bc"]`
+/// are the same n-gram) is one contiguous byte range, and an n-gram joined with single spaces
+/// (`get_n_grams`: `" ".join(words[i:i+n])`) is its words with a space between each, compared and
+/// hashed word by word without being laid out. Memory: the words' bytes (at most the text's) and
+/// 4 bytes a word; what the passes add is their `WindowSet` and, for the most frequent n-gram, 4
+/// bytes a word of counts.
 struct WordBuffers {
-    let count: Int
-    private var spaced: [UInt8] = []
+    private(set) var count = 0
     private var plain: [UInt8] = []
-    /// Start of word i in `spaced` and in `plain` (count + 1 entries: the end comes last).
-    private var spacedStart: [Int] = []
-    private var plainStart: [Int] = []
-    /// Scalars in words 0..<i (count + 1 entries).
-    private var scalarPrefix: [Int] = []
-    /// Prefix hashes (sum of byte x B^offset) at word starts and ends in `spaced`, and at word
-    /// boundaries in `plain`, with B^-offset at the starts.
-    private var spacedHashAtStart: [UInt64] = []
-    private var spacedHashAtEnd: [UInt64] = []
-    private var spacedInverseAtStart: [UInt64] = []
-    private var plainHash: [UInt64] = []
-    private var plainInverse: [UInt64] = []
+    /// Start of word i in `plain` (count + 1 entries once finished: the end comes last).
+    private var starts: [UInt32] = []
+    /// Whether some word holds a space: then " ".join is ambiguous word by word ("a b" + "c" and "a" +
+    /// "b c" join the same), and spaced n-grams are laid out to be hashed and compared. No tokenizer
+    /// of ours makes such words; a user's might.
+    private var wordsHoldSpaces = false
 
-    private static let base: UInt64 = 0x0000_0100_0000_01B3
-    private static let inverseBase: UInt64 = {
-        var inverse = base  // Newton's iteration for the inverse modulo 2^64 of an odd number
-        for _ in 0..<6 { inverse = inverse &* (2 &- base &* inverse) }
-        return inverse
-    }()
+    /// Words totalling at most `bytes` bytes (the text's length) fit without growing.
+    init(reservingBytes bytes: Int) {
+        plain.reserveCapacity(bytes)
+    }
 
     init(_ words: [Substring]) {
-        count = words.count
-        reserve(bytes: words.reduce(0) { $0 + $1.utf8.count })
-        var scalars = 0
-        for word in words { PythonText.withUTF8(word) { append($0, &scalars) } }
-        finish(scalars)
+        self.init(reservingBytes: words.reduce(0) { $0 + $1.utf8.count })
+        for word in words { PythonText.withUTF8(word) { append($0) } }
+        finish()
     }
 
-    /// The words at `ranges` of `text`'s bytes.
-    init(_ text: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>]) {
-        count = ranges.count
-        reserve(bytes: ranges.reduce(0) { $0 + $1.count })
-        var scalars = 0
-        for range in ranges { append(UnsafeBufferPointer(rebasing: text[range]), &scalars) }
-        finish(scalars)
+    mutating func append(_ word: UnsafeBufferPointer<UInt8>) {
+        // Documents are under 1 GiB (ingest's limit), so their words' bytes fit 32-bit offsets.
+        starts.append(UInt32(plain.count))
+        plain.append(contentsOf: word)
+        if !wordsHoldSpaces && word.contains(0x20) { wordsHoldSpaces = true }
+        count += 1
     }
 
-    private mutating func reserve(bytes: Int) {
-        spaced.reserveCapacity(bytes + count)
-        plain.reserveCapacity(bytes)
-        spacedStart.reserveCapacity(count + 1)
-        plainStart.reserveCapacity(count + 1)
-        scalarPrefix.reserveCapacity(count + 1)
+    mutating func finish() {
+        starts.append(UInt32(plain.count))
     }
 
-    @inline(__always)
-    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ scalars: inout Int) {
-        spacedStart.append(spaced.count)
-        plainStart.append(plain.count)
-        scalarPrefix.append(scalars)
-        plain.append(contentsOf: bytes)
-        spaced.append(contentsOf: bytes)
-        for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 }
-        spaced.append(0x20)
-    }
-
-    private mutating func finish(_ scalars: Int) {
-        spacedStart.append(spaced.count)
-        plainStart.append(plain.count)
-        scalarPrefix.append(scalars)
-        hashBoundaries()
-    }
-
-    private mutating func hashBoundaries() {
-        let b = Self.base
-        let inverse = Self.inverseBase
-        spacedHashAtStart = Array(repeating: 0, count: count)
-        spacedHashAtEnd = Array(repeating: 0, count: count)
-        spacedInverseAtStart = Array(repeating: 0, count: count)
-        plainHash = Array(repeating: 0, count: count + 1)
-        plainInverse = Array(repeating: 0, count: count + 1)
-        var hash: UInt64 = 0
-        var power: UInt64 = 1
-        var inversePower: UInt64 = 1
-        var plainHashValue: UInt64 = 0
-        var plainPower: UInt64 = 1
-        var plainInversePower: UInt64 = 1
-        for i in 0..<count {
-            spacedHashAtStart[i] = hash
-            spacedInverseAtStart[i] = inversePower
-            plainHash[i] = plainHashValue
-            plainInverse[i] = plainInversePower
-            for index in plainStart[i]..<plainStart[i + 1] {
-                let byte = UInt64(plain[index])
-                hash = hash &+ byte &* power
-                power = power &* b
-                inversePower = inversePower &* inverse
-                plainHashValue = plainHashValue &+ byte &* plainPower
-                plainPower = plainPower &* b
-                plainInversePower = plainInversePower &* inverse
-            }
-            spacedHashAtEnd[i] = hash
-            hash = hash &+ 0x20 &* power  // the separator
-            power = power &* b
-            inversePower = inversePower &* inverse
-        }
-        plainHash[count] = plainHashValue
-        plainInverse[count] = plainInversePower
-    }
+    @inline(__always) private func start(_ word: Int) -> Int { Int(starts[word]) }
 
     /// `find_top_duplicate(get_n_grams(words, n))`: length x count of the most frequent n-gram, the
     /// first seen among equally frequent ones (`Counter.most_common(1)`); nil when there is no n-gram.
-    func topDuplicateChars(_ n: Int, table: inout ByteSliceTable) -> Int? {
+    func topDuplicateChars(_ n: Int, table: inout WindowSet) -> Int? {
         let windows = count - n + 1
         guard windows > 0 else { return nil }
-        table.reset(capacity: windows)
-        return spaced.withUnsafeBufferPointer { bytes -> Int in
+        table.reset(windows: windows)
+        var counts = [UInt32](repeating: 0, count: windows)
+        var scratch: ([UInt8], [UInt8]) = ([], [])
+        plain.withUnsafeBufferPointer { bytes in
             for i in 0..<windows {
-                let start = spacedStart[i]
-                let end = spacedStart[i + n] - 1
-                let hash = (spacedHashAtEnd[i + n - 1] &- spacedHashAtStart[i]) &* spacedInverseAtStart[i]
-                table.add(bytes, start, end - start, hash, window: i)
+                let hash = spacedHash(bytes, i, n, &scratch.0)
+                let first = table.insert(i, hash: hash) { other in spacedEqual(bytes, other, i, n, &scratch) } ?? i
+                counts[first] &+= 1
             }
-            let (window, occurrences) = table.mostFrequent()
-            let length = scalarPrefix[window + n] - scalarPrefix[window] + (n - 1)
-            return length * occurrences
         }
+        var best = 0
+        for window in 1..<windows where counts[window] > counts[best] { best = window }
+        let length = plain.withUnsafeBufferPointer { GopherRepetitionFilter.scalarCount($0, start(best), start(best + n)) }
+        return (length + n - 1) * Int(counts[best])
     }
 
     /// `find_all_duplicate(words, n)`: scanning left to right, an n-gram (words joined with nothing)
     /// seen before adds its length and jumps n words; a new one is remembered and the scan moves one word.
-    func allDuplicateChars(_ n: Int, table: inout ByteSliceTable) -> Int {
+    func allDuplicateChars(_ n: Int, table: inout WindowSet) -> Int {
         let windows = count - n + 1
         guard windows > 0 else { return 0 }
-        table.reset(capacity: windows)
+        table.reset(windows: windows)
         return plain.withUnsafeBufferPointer { bytes -> Int in
             var repeated = 0
             var i = 0
             while i < windows {
-                let start = plainStart[i]
-                let hash = (plainHash[i + n] &- plainHash[i]) &* plainInverse[i]
-                if table.add(bytes, start, plainStart[i + n] - start, hash, window: i) {
+                let lower = start(i)
+                let width = start(i + n) - lower
+                let hash = ByteHash.hash(bytes.baseAddress.map { $0 + lower }, width)
+                let earlier = table.insert(i, hash: hash) { other in
+                    let otherLower = start(other)
+                    return start(other + n) - otherLower == width
+                        && ByteHash.same(bytes.baseAddress, otherLower, lower, width)
+                }
+                if earlier == nil {
                     i += 1
                 } else {
-                    repeated += scalarPrefix[i + n] - scalarPrefix[i]
+                    repeated += GopherRepetitionFilter.scalarCount(bytes, lower, lower + width)
                     i += n
                 }
             }
@@ -343,100 +284,110 @@ struct WordBuffers {
     }
 
     func topDuplicateChars(_ n: Int) -> Int? {
-        var table = ByteSliceTable(capacity: count)
+        var table = WindowSet(capacity: count)
         return topDuplicateChars(n, table: &table)
     }
 
     func allDuplicateChars(_ n: Int) -> Int {
-        var table = ByteSliceTable(capacity: count)
+        var table = WindowSet(capacity: count)
         return allDuplicateChars(n, table: &table)
     }
-}
 
-/// A counted set of byte ranges of one buffer, equal when their bytes are (so, for UTF-8, Python `str`
-/// equality), kept in insertion order, for up to `capacity` entries at a time (`reset` empties it).
-/// Callers hash the ranges (any function of the bytes alone; collisions only cost a comparison).
-/// Non-copyable, so that it owns its memory without a class's runtime exclusivity checks.
-struct ByteSliceTable: ~Copyable {
-    private let slots: UnsafeMutablePointer<Int32>
-    private let slotCount: Int
-    private var mask = 0
-    private let hashes: UnsafeMutablePointer<UInt64>
-    private let starts: UnsafeMutablePointer<Int>
-    private let lengths: UnsafeMutablePointer<Int>
-    private let counts: UnsafeMutablePointer<Int>
-    private let firstWindows: UnsafeMutablePointer<Int>
-    private let capacity: Int
-    private(set) var entries = 0
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 1)
-        var size = 16
-        while size < self.capacity * 2 { size <<= 1 }
-        slotCount = size
-        slots = .allocate(capacity: size)
-        hashes = .allocate(capacity: self.capacity)
-        starts = .allocate(capacity: self.capacity)
-        lengths = .allocate(capacity: self.capacity)
-        counts = .allocate(capacity: self.capacity)
-        firstWindows = .allocate(capacity: self.capacity)
-        reset(capacity: self.capacity)
-    }
-
-    deinit {
-        slots.deallocate()
-        hashes.deallocate()
-        starts.deallocate()
-        lengths.deallocate()
-        counts.deallocate()
-        firstWindows.deallocate()
-    }
-
-    /// Empties the table for up to `entries` entries (at most the capacity it was made with).
-    mutating func reset(capacity entries: Int) {
-        precondition(entries <= capacity, "ByteSliceTable: \(entries) entries, capacity \(capacity)")
-        var size = 16
-        while size < entries * 2 { size <<= 1 }
-        mask = size - 1
-        slots.update(repeating: -1, count: size)
-        self.entries = 0
-    }
-
-    /// Counts `bytes[start ..< start + length]` (with its `hash`); true when it is new, remembered
-    /// as first seen at `window`.
-    @inline(__always) @discardableResult
-    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int, _ hash: UInt64, window: Int) -> Bool {
-        var slot = Int(truncatingIfNeeded: Self.mix(hash)) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry < 0 { break }
-            if hashes[entry] == hash, lengths[entry] == length, Self.same(bytes.baseAddress, starts[entry], start, length) {
-                counts[entry] += 1
-                return false
-            }
-            slot = (slot + 1) & mask
+    /// A hash of `" ".join(words[i:i+n])`: of the word tuple (the same thing when no word holds a
+    /// space), else of the laid-out bytes.
+    @inline(__always)
+    private func spacedHash(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, _ n: Int, _ scratch: inout [UInt8]) -> UInt64 {
+        if wordsHoldSpaces {
+            layOutSpaced(bytes, i, n, into: &scratch)
+            return scratch.withUnsafeBufferPointer { ByteHash.hash($0.baseAddress, $0.count) }
         }
-        precondition(entries < capacity, "ByteSliceTable over capacity")
-        let entry = entries
-        entries += 1
-        slots[slot] = Int32(truncatingIfNeeded: entry)
-        hashes[entry] = hash
-        starts[entry] = start
-        lengths[entry] = length
-        counts[entry] = 1
-        firstWindows[entry] = window
-        return true
-    }
-
-    /// The first-inserted entry among the most counted: its `window` and count.
-    func mostFrequent() -> (window: Int, count: Int) {
-        var best = 0
-        for entry in 1..<max(entries, 1) where counts[entry] > counts[best] { best = entry }
-        return (firstWindows[best], counts[best])
+        var hash: UInt64 = 0x243F_6A88_85A3_08D3
+        for word in i..<i + n {
+            hash = ByteHash.mix(hash ^ ByteHash.hash(bytes.baseAddress.map { $0 + start(word) }, start(word + 1) - start(word)))
+        }
+        return hash
     }
 
     @inline(__always)
-    private static func mix(_ value: UInt64) -> UInt64 {
+    private func spacedEqual(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Int, _ b: Int, _ n: Int,
+                             _ scratch: inout ([UInt8], [UInt8])) -> Bool {
+        if wordsHoldSpaces {
+            layOutSpaced(bytes, a, n, into: &scratch.0)
+            layOutSpaced(bytes, b, n, into: &scratch.1)
+            return scratch.0 == scratch.1
+        }
+        for k in 0..<n {
+            let width = start(a + k + 1) - start(a + k)
+            guard start(b + k + 1) - start(b + k) == width,
+                  ByteHash.same(bytes.baseAddress, start(a + k), start(b + k), width) else { return false }
+        }
+        return true
+    }
+
+    private func layOutSpaced(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, _ n: Int, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        for word in i..<i + n {
+            if word > i { out.append(0x20) }
+            out.append(contentsOf: bytes[start(word)..<start(word + 1)])
+        }
+    }
+}
+
+/// A set of windows (n-grams, lines, paragraphs: anything a caller can compare by index), each with
+/// its hash, for up to `capacity` entries at a time (`reset` empties it). Open addressing in one array
+/// of 8-byte slots, each holding a window and 32 bits of its hash, 1.25 slots an entry (a hash picks
+/// its slot by multiplying, so the count need not be a power of two): 10 bytes an entry. Callers hash
+/// the windows (any function of their bytes alone; collisions only cost a comparison) and say when two
+/// are equal. Non-copyable, so that it owns its memory without a class's runtime exclusivity checks.
+struct WindowSet: ~Copyable {
+    private let slots: UnsafeMutablePointer<UInt64>
+    private var slotCount = 0
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        slots = .allocate(capacity: Self.slotCount(for: self.capacity))
+        reset(windows: self.capacity)
+    }
+
+    deinit { slots.deallocate() }
+
+    /// Slots for `entries`: at most 80% of them are ever full, so probing stays short.
+    private static func slotCount(for entries: Int) -> Int { max(16, entries + entries / 4 + 1) }
+
+    /// Empties the set for up to `windows` entries (at most the capacity it was made with).
+    mutating func reset(windows: Int) {
+        precondition(windows <= capacity, "WindowSet: \(windows) entries, capacity \(capacity)")
+        slotCount = Self.slotCount(for: windows)
+        slots.update(repeating: 0, count: slotCount)
+    }
+
+    /// Adds `window` (with `hash`) unless an equal one is in: returns nil when it was new, else the
+    /// window first added. `same(w)` says whether window w equals the one being added.
+    @inline(__always)
+    mutating func insert(_ window: Int, hash: UInt64, same: (Int) -> Bool) -> Int? {
+        let mixed = ByteHash.mix(hash)
+        let tag = mixed >> 32
+        var slot = Int(truncatingIfNeeded: ((mixed & 0xFFFF_FFFF) &* UInt64(slotCount)) >> 32)
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if entry >> 32 == tag {
+                let other = Int(entry & 0xFFFF_FFFF) - 1
+                if same(other) { return other }
+            }
+            slot += 1
+            if slot == slotCount { slot = 0 }
+        }
+        slots[slot] = tag << 32 | UInt64(window + 1)
+        return nil
+    }
+}
+
+/// Hashing and comparing byte ranges, for the filters' duplicate counts.
+enum ByteHash {
+    @inline(__always)
+    static func mix(_ value: UInt64) -> UInt64 {
         var h = value
         h ^= h >> 33
         h = h &* 0xFF51_AFD7_ED55_8CCD
@@ -446,8 +397,9 @@ struct ByteSliceTable: ~Copyable {
         return h
     }
 
+    /// Whether `width` bytes at `a` and at `b` of `base` are equal.
     @inline(__always)
-    private static func same(_ base: UnsafePointer<UInt8>?, _ a: Int, _ b: Int, _ width: Int) -> Bool {
+    static func same(_ base: UnsafePointer<UInt8>?, _ a: Int, _ b: Int, _ width: Int) -> Bool {
         guard let base, a != b else { return true }
         var offset = 0
         while offset + 8 <= width {

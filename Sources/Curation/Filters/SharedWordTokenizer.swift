@@ -30,6 +30,13 @@ public final class SharedWordTokenizer: WordTokenizer, Sendable {
         slots = Mutex(Array(repeating: nil, count: Self.slotCount))
     }
 
+    /// A text small enough to be remembered goes through the shared list; a larger one is streamed
+    /// from the inner tokenizer, so that no word list of a large document is ever built.
+    public func forEachWord(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard text.utf8.count <= Self.largestRemembered else { return inner.forEachWord(in: text, body) }
+        for word in words(text) { PythonText.withUTF8(word, body) }
+    }
+
     public func words(_ text: String) -> [Substring] {
         let count = text.utf8.count
         guard count > 15, count <= Self.largestRemembered,

@@ -33,10 +33,81 @@ public struct SpacyEnglishTokenizer: WordTokenizer {
             scalars = Self.decodeScalars(source)
             tokens = SpacyEnglishPass.tokenize(scalars, rules: rules)
         }
-        // UTF-8 offsets by walking the scalars forward (tokens are in order).
         let utf8 = source.utf8
         var words: [Substring] = []
         words.reserveCapacity(tokens.count)
+        Self.forEachTokenRange(scalars, tokens) { range in
+            let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            let upper = utf8.index(lower, offsetBy: range.count)
+            words.append(source[lower..<upper])
+        }
+        return words
+    }
+
+    public func forEachWord(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        Self.forEachWord(in: text, pieceBytes: Self.pieceBytes, body)
+    }
+
+    /// Bytes of text tokenized at a time by `forEachWord` (its scalars take four times as much).
+    static let pieceBytes = 1 << 20
+
+    /// The words of `text` as `words` finds them, tokenized in pieces of about `pieceBytes` so that
+    /// the scalars and tokens held at once do not grow with the text. A piece ends where spaCy's
+    /// whole-text pass starts a whitespace token (see `isCut`): that token separates what is before
+    /// it from what is after (no exception, affix or special-case match crosses a whitespace token),
+    /// and the next piece, which starts with it, starts with the same token, so the pieces' words are
+    /// the whole text's. A text holding "IS_ALPHA" takes the whole-text path: datatrove's quirk
+    /// rewrites the whole text when any token is that word.
+    static func forEachWord(in text: String, pieceBytes: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        PythonText.withUTF8(text) { bytes in
+            if bytes.count <= pieceBytes || contains(bytes, isAlphaUTF8) {
+                for word in SpacyEnglishTokenizer().words(text) { PythonText.withUTF8(word, body) }
+                return
+            }
+            let rules = SpacyEnglishRules.shared
+            var start = 0
+            while start < bytes.count {
+                var end = min(bytes.count, start + pieceBytes)
+                while end < bytes.count && !isCut(bytes, end) { end += 1 }
+                let piece = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                let scalars = decodeUTF8(piece, offsets: false).0
+                let tokens = SpacyEnglishPass.tokenize(scalars, rules: rules)
+                forEachTokenRange(scalars, tokens) { body(UnsafeBufferPointer(rebasing: piece[$0])) }
+                start = end
+            }
+        }
+    }
+
+    /// Whether the whole-text pass starts a whitespace token at byte `k` (> 0): `k` is whitespace
+    /// (a line break or a space) right after a word, where the run keeps its first scalar unless it
+    /// is a space, or the second whitespace after a word whose first one is a space. Only ASCII is
+    /// looked at; any other place is simply not a cut.
+    @inline(__always)
+    static func isCut(_ bytes: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
+        let here = bytes[k]
+        guard here == 0x0A || here == 0x20 else { return false }
+        let before = bytes[k - 1]
+        if before > 0x20 && before < 0x7F { return here == 0x0A }
+        return before == 0x20 && k >= 2 && bytes[k - 2] > 0x20 && bytes[k - 2] < 0x7F
+    }
+
+    private static let isAlphaUTF8 = Array("IS_ALPHA".utf8)
+
+    private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard bytes.count >= needle.count else { return false }
+        let first = needle[0]
+        var index = 0
+        while index + needle.count <= bytes.count {
+            if bytes[index] == first && bytes[index..<index + needle.count].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// Calls `body` with the UTF-8 byte range of each token, walking the scalars forward (tokens are
+    /// in order).
+    static func forEachTokenRange(_ scalars: [UInt32], _ tokens: [SpacyEnglishPass.Token],
+                                  _ body: (Range<Int>) -> Void) {
         scalars.withUnsafeBufferPointer { s in
             var position = 0
             var offset = 0
@@ -49,13 +120,11 @@ public struct SpacyEnglishTokenizer: WordTokenizer {
             }
             for token in tokens {
                 advance(to: Int(token.start))
-                let lower = utf8.index(utf8.startIndex, offsetBy: offset)
+                let lower = offset
                 advance(to: Int(token.end))
-                let upper = utf8.index(utf8.startIndex, offsetBy: offset)
-                words.append(source[lower..<upper])
+                body(lower..<offset)
             }
         }
-        return words
     }
 
     /// The scalars of `text`.
