@@ -104,7 +104,8 @@ private func lastComponent(_ path: String) -> String {
 
 /// Something the walk noticed and skipped, for the run's log.
 public struct WalkNote: Sendable, Equatable {
-    public enum Reason: String, Sendable { case unreadable, symlinkLoop = "symlink_loop", duplicateLink = "duplicate_link", notRegular = "not_regular" }
+    public enum Reason: String, Sendable { case unreadable, symlinkLoop = "symlink_loop", duplicateLink = "duplicate_link", notRegular = "not_regular"
+        case danglingLink = "dangling_link" }
     public var path: String
     public var reason: Reason
     public var detail: String
@@ -185,7 +186,13 @@ public struct FileWalker {
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var child = stat()
             guard withCPath(pathBytes, { stat($0, &child) }) == 0 else {
-                notes.append(WalkNote(path: path, reason: .unreadable, detail: errnoMessage()))
+                let message = errnoMessage()
+                var link = stat()
+                if errno == ENOENT, withCPath(pathBytes, { lstat($0, &link) }) == 0, link.st_mode & S_IFMT == S_IFLNK {
+                    notes.append(WalkNote(path: path, reason: .danglingLink, detail: "a link to nothing"))
+                } else {
+                    notes.append(WalkNote(path: path, reason: .unreadable, detail: message))
+                }
                 continue
             }
             if isDirectory(child) {

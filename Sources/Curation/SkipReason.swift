@@ -19,6 +19,8 @@ public enum SkipReason: String, Sendable, CaseIterable, Codable, Comparable, Err
     case symlinkLoop = "symlink_loop"
     /// Folder walk: a file or folder already reached by another path (read once).
     case duplicateLink = "duplicate_link"
+    /// Folder walk: a symbolic link whose target does not exist.
+    case danglingLink = "dangling_link"
     /// Folder walk: a device, socket or pipe.
     case notRegular = "not_regular"
     /// A JSONL line that is not a JSON object.

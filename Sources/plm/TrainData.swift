@@ -14,6 +14,6 @@ enum TrainData {
     /// The first `count` micro-batches of a validation folder (see `TrainRunner.validationBatches`).
     static func validationBatches(folder: String?, count: Int, batchSize: Int, sequenceLength: Int) throws -> [TokenBatch] {
         try TrainRunner.validationBatches(folder: folder, count: count, batchSize: batchSize, sequenceLength: sequenceLength,
-                                          say: Console.note)
+                                          say: Console.say)
     }
 }

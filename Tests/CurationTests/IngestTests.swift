@@ -187,6 +187,6 @@ struct UnreadableInputTests {
         try FileManager.default.createSymbolicLink(atPath: folder.path + "/c/dangling.txt", withDestinationPath: "/nonexistent/x")
         let plan = IngestPlan(sources: [SourceSpec(name: "s", paths: [folder.path + "/c"])])
         #expect(plan.inputs.map(\.file.relativePath) == ["a.txt"])
-        #expect(plan.notes.contains { $0.contains("unreadable \(folder.path)/c/dangling.txt") })
+        #expect(plan.notes.contains { $0.contains("dangling_link \(folder.path)/c/dangling.txt") })
     }
 }

@@ -31,6 +31,8 @@ struct WalkSkipsTests {
         try create(base + Array("/plain.txt".utf8), "plain name\n")
         // A symlink loop: recorded as a skip of the source, in task 0's stats and log.
         try FileManager.default.createSymbolicLink(atPath: root + "/loop", withDestinationPath: root)
+        // A link to nothing: its own reason, not "unreadable".
+        try FileManager.default.createSymbolicLink(atPath: root + "/gone.txt", withDestinationPath: root + "/nowhere.txt")
 
         let sources = [SourceSpec(name: "s", paths: [root], domain: "prose", license: "test")]
         var config = IngestConfig()
@@ -41,8 +43,9 @@ struct WalkSkipsTests {
         #expect(byID["s/caf\\xe9.txt"] == "latin-1 name\n")
         #expect(byID["s/d\\xff/inner.txt"] == "inside a folder with a non-UTF-8 name\n")
         #expect(byID["s/plain.txt"] == "plain name\n")
-        #expect(stats["s"]?.documents == 3 && stats["s"]?.skipped == ["symlink_loop": 1])
+        #expect(stats["s"]?.documents == 3 && stats["s"]?.skipped == ["symlink_loop": 1, "dangling_link": 1])
         let log = String(decoding: try FileInput.readAll(path: folder.path + "/run/logs/ingest/00000.log"), as: UTF8.self)
         #expect(log.contains("skip symlink_loop s \(root)/loop") && log.contains("(folder walk)"))
+        #expect(log.contains("skip dangling_link s \(root)/gone.txt"))
     }
 }
