@@ -44,14 +44,13 @@ enum FuzzTarget: String, CaseIterable {
             try? DocumentReader<PackRecord>(path: path).forEach({ record, line in
                 _ = PackRecordParser.parse(record, defaultSource: "s", lineNumber: line.number)
             }, onBadLine: { _ in })
-            // Ingest reads JSONL inputs with its own record parser.
-            var config = IngestConfig()
-            config.tasks = 1
-            let root = Self.scratch + "/ingest-run"
-            try? FileManager.default.removeItem(atPath: root)
-            let plan = IngestPlan(sources: [SourceSpec(name: "s", paths: [path], kind: .jsonl, domain: "web", license: "x")])
-            _ = try? IngestStage(root: root, plan: plan, config: config)
-                .run(task: 0, log: TaskLog(task: 0), progress: ProgressCounters())
+            // Ingest reads JSONL inputs with its own record parser (the file as the stage reads it, no output).
+            let source = SourceSpec(name: "s", paths: [path], kind: .jsonl, domain: "web", license: "x")
+            var line: [UInt8] = []
+            _ = try? ingestDocuments(ofFile: path, source: source, config: IngestConfig()) { document in
+                line.removeAll(keepingCapacity: true)
+                document.jsonLine(into: &line)
+            }
         case .html:
             _ = HTMLText.extract(bytes: bytes)
         case .tokenizer:

@@ -190,3 +190,19 @@ struct UnreadableInputTests {
         #expect(plan.notes.contains { $0.contains("dangling_link \(folder.path)/c/dangling.txt") })
     }
 }
+
+@Suite("One file read as ingest reads it")
+struct IngestOneFileTests {
+    @Test func documentsAndSkipsOfOneJSONLFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("plm-one-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("{\"text\": \"first\"}\nnot json\n{\"text\": \"second\", \"id\": \"x\"}\n{\"title\": 1}\n".utf8)
+            .write(to: URL(fileURLWithPath: path))
+        var texts: [String] = []
+        let source = SourceSpec(name: "s", paths: [path], kind: .jsonl, domain: "web", license: "x")
+        let stats = try ingestDocuments(ofFile: path, source: source, config: IngestConfig()) { texts.append($0.text) }
+        #expect(texts == ["first", "second"])
+        #expect(stats.documents == 2 && stats.skipped == ["malformed_jsonl": 1, "missing_text_field": 1])
+        #expect(try ingestDocuments(ofFile: path + ".missing", source: source, config: IngestConfig()) { _ in } == SourceStats())
+    }
+}
