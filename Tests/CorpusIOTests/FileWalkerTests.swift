@@ -286,14 +286,14 @@ struct FileWalkerTests {
         }
     }
 
-    @Test("a dangling symlink is noted as unreadable and skipped")
+    @Test("a dangling symlink is noted as a link to nothing and skipped")
     func danglingSymlink() throws {
         try withTemporaryDirectory { root in
             try makeFiles(root, ["ok.txt"])
             try symlink("\(root)/missing-target", at: "\(root)/broken")
             var walker = FileWalker()
             #expect(walker.walk(root: root, filter: PathFilter()).map(\.relativePath) == ["ok.txt"])
-            #expect(walker.notes == [WalkNote(path: "\(root)/broken", reason: .unreadable, detail: "No such file or directory")])
+            #expect(walker.notes == [WalkNote(path: "\(root)/broken", reason: .danglingLink, detail: "a link to nothing")])
         }
     }
 

@@ -29,10 +29,11 @@ struct FuzzReplayTests {
         for target in ["yaml", "jsonl", "html", "tokenizer", "mds-index", "mds-shard", "safetensors", "gguf"] {
             inputs[target, default: []] += Self.files("Tests/Fuzz/" + target)
         }
-        for (target, files) in inputs.sorted(by: { $0.key < $1.key }) where !files.isEmpty {
+        for (target, files) in inputs.sorted(by: { $0.key < $1.key }) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = [target] + files
+            // --seeds: the valid files our own writers make (shards, safetensors, GGUF, HTML) too.
+            process.arguments = [target, "--seeds"] + files
             process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
             try process.run()
             process.waitUntilExit()
