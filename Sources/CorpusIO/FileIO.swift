@@ -124,7 +124,11 @@ public enum FileInput {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileError(path: path, message: errnoMessage()) }
         defer { close(descriptor) }
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        // A small regular file gets a buffer of its size (plus one byte, to see the end in the same
+        // read), not a whole chunk: reading thousands of small files should not fault in a megabyte each.
+        var info = stat()
+        let size = fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : chunkSize
+        var chunk = [UInt8](repeating: 0, count: max(1, min(chunkSize, size + 1)))
         while true {
             let got = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
             if got < 0 {
