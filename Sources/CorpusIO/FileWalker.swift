@@ -186,9 +186,10 @@ public struct FileWalker {
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var child = stat()
             guard withCPath(pathBytes, { stat($0, &child) }) == 0 else {
+                let failure = errno
                 let message = errnoMessage()
                 var link = stat()
-                if errno == ENOENT, withCPath(pathBytes, { lstat($0, &link) }) == 0, link.st_mode & S_IFMT == S_IFLNK {
+                if failure == ENOENT, withCPath(pathBytes, { lstat($0, &link) }) == 0, link.st_mode & S_IFMT == S_IFLNK {
                     notes.append(WalkNote(path: path, reason: .danglingLink, detail: "a link to nothing"))
                 } else {
                     notes.append(WalkNote(path: path, reason: .unreadable, detail: message))

@@ -8,10 +8,6 @@ import Tokenization
 /// fuzzer that begins from nothing rarely gets past an 8-byte length or a magic number. Text formats
 /// (YAML, JSONL, tokenizer.json) are seeded from the repository's files by `scripts/fuzz`.
 extension FuzzTarget {
-    func generatedSeeds() throws -> [Data] {
-        try makeSeeds()
-    }
-
     /// Writes the generated seeds into `folder` (a fuzzing corpus) as `seed-<n>`, keeping any there.
     func writeSeeds(into folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -20,7 +16,7 @@ extension FuzzTarget {
         }
     }
 
-    private func makeSeeds() throws -> [Data] {
+    func generatedSeeds() throws -> [Data] {
         let folder = NSTemporaryDirectory() + "plm-fuzz-seeds-\(getpid())-\(rawValue)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }

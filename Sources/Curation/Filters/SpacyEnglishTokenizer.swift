@@ -60,7 +60,7 @@ public struct SpacyEnglishTokenizer: WordTokenizer {
     /// rewrites the whole text when any token is that word.
     static func forEachWord(in text: String, pieceBytes: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         PythonText.withUTF8(text) { bytes in
-            if bytes.count <= pieceBytes || contains(bytes, isAlphaUTF8) {
+            if bytes.count <= pieceBytes || bytes.firstRange(of: isAlphaUTF8) != nil {
                 for word in SpacyEnglishTokenizer().words(text) { PythonText.withUTF8(word, body) }
                 return
             }
@@ -92,17 +92,6 @@ public struct SpacyEnglishTokenizer: WordTokenizer {
     }
 
     private static let isAlphaUTF8 = Array("IS_ALPHA".utf8)
-
-    private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard bytes.count >= needle.count else { return false }
-        let first = needle[0]
-        var index = 0
-        while index + needle.count <= bytes.count {
-            if bytes[index] == first && bytes[index..<index + needle.count].elementsEqual(needle) { return true }
-            index += 1
-        }
-        return false
-    }
 
     /// Calls `body` with the UTF-8 byte range of each token, walking the scalars forward (tokens are
     /// in order).
