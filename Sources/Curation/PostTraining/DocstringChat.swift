@@ -8,7 +8,8 @@
 ///   line opens a triple-quoted docstring makes the record "What does the Python function
 ///   `module.name(args)` do?" -> the docstring's first paragraph, dedented (methods are
 ///   `module.Class.name(args)` without `self`; classes are asked about without arguments).
-/// - Names starting with `_` (or in a class whose name does) and first paragraphs shorter than
+/// - Names starting with `_` (or in a class or module whose name does: `pip._vendor`,
+///   `_collections_abc`) and first paragraphs shorter than
 ///   `minimumSummaryCharacters` are skipped and counted. See `PythonDefinitions` for the parser's limits.
 public struct DocstringChat: ChatRecordGenerator {
     public let name = "python-docstrings"
@@ -24,7 +25,7 @@ public struct DocstringChat: ChatRecordGenerator {
         var records: [ChatRecord] = []
         for definition in PythonDefinitions.find(in: text) {
             let dotted = module.isEmpty ? definition.qualifiedName : module + "." + definition.qualifiedName
-            if definition.isPrivate {
+            if definition.isPrivate || module.split(separator: ".").contains(where: { $0.hasPrefix("_") }) {
                 stats.skip(.privateName, "\(file) \(dotted)")
                 continue
             }

@@ -77,7 +77,12 @@ enum GroffText {
             } else if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 breakLine()
             } else {
-                if fill && (line.first == " " || line.first == "\t") { breakLine() }
+                if !fill {
+                    breakLine()
+                    output.append(plain(line).trimmingTrailingWhitespace())
+                    continue
+                }
+                if line.first == " " || line.first == "\t" { breakLine() }
                 add(plain(line))
             }
         }

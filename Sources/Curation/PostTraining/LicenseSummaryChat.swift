@@ -2,7 +2,7 @@
 ///
 /// Rules:
 /// - The text is split into paragraphs at blank lines. The title is the first paragraph when it is
-///   a header: every line centred (indented 8 columns or more) or short (under 50 characters).
+///   a header: every line centred (indented 8 columns or more), or one short line (under 50 characters).
 /// - The first substantive paragraph is the first after the title that is not a header, not a
 ///   single line, not a copyright notice and not mostly capitals (a shouted disclaimer); it is
 ///   reflowed into one line (list items keep their own lines).
@@ -56,9 +56,8 @@ public struct LicenseSummaryChat: ChatRecordGenerator {
     }
 
     static func isHeader(_ paragraph: [Substring]) -> Bool {
-        paragraph.allSatisfy { line in
-            PythonDefinitions.indentation(line) >= 8 || line.trimmingWhitespace().count < 50
-        }
+        if paragraph.count == 1 && paragraph[0].trimmingWhitespace().count < 50 { return true }
+        return paragraph.allSatisfy { PythonDefinitions.indentation($0) >= 8 }
     }
 
     static func isCopyright(_ paragraph: [Substring]) -> Bool {
