@@ -189,7 +189,10 @@ struct PostTrainingChatTests {
                                Version 1, May 2020
 
          Copyright (C) 2020 Foo Foundation
-         Everyone may copy this.
+         51 Foo Street
+
+         Everyone is permitted to copy and distribute verbatim copies
+         of this license document, but changing it is not allowed.
 
                                     Preamble
 
@@ -205,6 +208,7 @@ struct PostTrainingChatTests {
     func licenses() throws {
         let folder = try TemporaryFolder()
         try folder.write("licenses/FOO-1", Self.license)
+        try folder.write("licenses/MPL-X", "Mozilla Public License Version 9\n===============================\n\n1. Definitions\n--------------\n\n1.1. \"Contributor\"\n    means each individual.\n")
         try folder.write("licenses/BSD-X", "Copyright (c) X.\nAll rights reserved.\n\nRedistribution and use are\npermitted:\n1. Keep this notice.\n2. Do not sue.\n")
         try FileManager.default.createSymbolicLink(atPath: folder.path + "/licenses/FOO", withDestinationPath: "FOO-1")
         let output = try LicenseSummaryChat().generate(paths: [folder.path + "/licenses"])
@@ -215,8 +219,12 @@ struct PostTrainingChatTests {
                        assistant: "FOO PUBLIC LICENSE\nVersion 1, May 2020\n\nThe Foo Public License is a free license for software and other works."),
             ChatRecord(id: "license-summaries/licenses/FOO-1#1", user: "What is the full title of the FOO-1 license?",
                        assistant: "FOO PUBLIC LICENSE, Version 1, May 2020"),
+            ChatRecord(id: "license-summaries/licenses/MPL-X#0", user: "What is the MPL-X license?",
+                       assistant: "Mozilla Public License Version 9\n\n1.1. \"Contributor\" means each individual."),
+            ChatRecord(id: "license-summaries/licenses/MPL-X#1", user: "What is the full title of the MPL-X license?",
+                       assistant: "Mozilla Public License Version 9"),
         ])
-        #expect(output.stats.filesRead == 2)
+        #expect(output.stats.filesRead == 3)
         #expect(output.stats.skipped == [.alias: 1])
     }
 

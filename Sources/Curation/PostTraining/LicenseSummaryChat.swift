@@ -2,9 +2,10 @@
 ///
 /// Rules:
 /// - The text is split into paragraphs at blank lines. The title is the first paragraph when it is
-///   a header: every line centred (indented 8 columns or more), or one short line (under 50 characters).
+///   a header: every line centred (indented 8 columns or more), or one short line (under 50
+///   characters) with or without an underline (`====`).
 /// - The first substantive paragraph is the first after the title that is not a header, not a
-///   single line, not a copyright notice and not mostly capitals (a shouted disclaimer); it is
+///   single line, not a copyright or copying notice and not mostly capitals (a shouted disclaimer); it is
 ///   reflowed into one line (list items keep their own lines).
 /// - "What is the <name> license?" -> the title lines, a blank line, the paragraph. When there is a
 ///   title, a second record asks for the license's full title. No paragraph: no record (counted).
@@ -23,7 +24,7 @@ public struct LicenseSummaryChat: ChatRecordGenerator {
         var rest = paragraphs[...]
         var title: [String] = []
         if let first = rest.first, Self.isHeader(first), !Self.isCopyright(first) {
-            title = first.map { $0.trimmingWhitespace() }
+            title = first.filter { !Self.isRule($0) }.map { $0.trimmingWhitespace() }
             rest = rest.dropFirst()
         }
         guard let body = rest.first(where: Self.isSubstantive) else {
@@ -56,12 +57,21 @@ public struct LicenseSummaryChat: ChatRecordGenerator {
     }
 
     static func isHeader(_ paragraph: [Substring]) -> Bool {
-        if paragraph.count == 1 && paragraph[0].trimmingWhitespace().count < 50 { return true }
+        let text = paragraph.filter { !isRule($0) }
+        if text.count <= 1 && (text.first?.trimmingWhitespace().count ?? 0) < 50 { return true }
         return paragraph.allSatisfy { PythonDefinitions.indentation($0) >= 8 }
     }
 
+    /// A line of `=`, `-`, `_`, `*` or `~` only: a heading's underline or a separator.
+    static func isRule(_ line: Substring) -> Bool {
+        let body = line.trimmingWhitespace()
+        return !body.isEmpty && body.allSatisfy { "=-_*~".contains($0) }
+    }
+
+    /// A copyright line, or the FSF's "Everyone is permitted to copy ..." notice under it.
     static func isCopyright(_ paragraph: [Substring]) -> Bool {
-        paragraph.first?.trimmingWhitespace().lowercased().hasPrefix("copyright") ?? false
+        let first = paragraph.first?.trimmingWhitespace().lowercased() ?? ""
+        return first.hasPrefix("copyright") || first.hasPrefix("everyone is permitted to copy")
     }
 
     static func isSubstantive(_ paragraph: [Substring]) -> Bool {
