@@ -46,7 +46,8 @@ public struct PostTrainingStats: Sendable, Equatable {
 
     public init() {}
 
-    mutating func skip(_ reason: PostTrainingSkipReason, _ detail: String) {
+    /// Counts one skip and keeps its detail while there is room (generators call this for bad input).
+    public mutating func skip(_ reason: PostTrainingSkipReason, _ detail: String) {
         skipped[reason, default: 0] += 1
         if notes.count < Self.noteLimit { notes.append("skip \(reason.rawValue) \(detail)") }
     }
