@@ -1,0 +1,48 @@
+import CorpusIO
+
+/// The words decontamination compares: a text lowercased and split on every character that is not a
+/// letter or a digit (Unicode properties), as the n-gram overlap checks of GPT-3's and Llama's reports
+/// normalise text. Each word is kept as a 64-bit hash of its lowercased UTF-8 bytes (the only thing
+/// n-grams are made of) and the byte range it covers in the original text (what `cut` removes).
+public struct NormalisedWord: Sendable, Equatable {
+    public var hash: UInt64
+    public var bytes: Range<Int>
+}
+
+public enum DecontaminationWords {
+    public static func words(in text: String) -> [NormalisedWord] {
+        var words: [NormalisedWord] = []
+        var current: [UInt8] = []
+        var start = 0, offset = 0
+        func finish() {
+            guard !current.isEmpty else { return }
+            let hash = current.withUnsafeBytes { XXHash.xxh3_64($0) }
+            words.append(NormalisedWord(hash: hash, bytes: start..<offset))
+            current.removeAll(keepingCapacity: true)
+        }
+        for scalar in text.unicodeScalars {
+            let width = UTF8.width(scalar)
+            if scalar.isASCII {
+                let byte = UInt8(scalar.value)
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A:
+                    if current.isEmpty { start = offset }
+                    current.append(byte)
+                case 0x41...0x5A:
+                    if current.isEmpty { start = offset }
+                    current.append(byte + 0x20)
+                default:
+                    finish()
+                }
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                if current.isEmpty { start = offset }
+                current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+            } else {
+                finish()
+            }
+            offset += width
+        }
+        finish()
+        return words
+    }
+}
