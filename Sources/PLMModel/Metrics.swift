@@ -110,7 +110,7 @@ public final class MetricsLog {
 
     deinit { try? handle.close() }
 
-    public func append(_ metrics: StepMetrics) throws {
+    public func append<Metrics: Encodable>(_ metrics: Metrics) throws {
         var line = try encoder.encode(metrics)
         line.append(0x0A)
         try handle.write(contentsOf: line)

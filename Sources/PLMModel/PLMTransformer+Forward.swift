@@ -87,6 +87,11 @@ extension PLMTransformer {
     /// The tied output head and the loss, S rows of logits at a time. With a gradient scale, also
     /// leaves d(loss)/d(lnf) in `dLn` and adds the head's share to the embedding gradient.
     func head(_ batch: TokenBatch, _ a: ActivationArena, gradientScale: Float?) -> Double {
+        headLosses(batch, a, gradientScale: gradientScale).reduce(0, +)
+    }
+
+    /// `head`, returning each row's weighted loss (row b*T + t) instead of their sum.
+    func headLosses(_ batch: TokenBatch, _ a: ActivationArena, gradientScale: Float?) -> [Double] {
         let n = batch.batchSize * batch.sequenceLength, d = config.hiddenSize, v = config.vocabSize
         let threads = options.threads
         precondition(batch.targets.allSatisfy { $0 >= 0 && Int($0) < v }, "target token outside vocab")
@@ -111,7 +116,7 @@ extension PLMTransformer {
                 }
             }
         }
-        return losses.reduce(0, +)
+        return losses
     }
 }
 
