@@ -3,7 +3,7 @@ import Curation
 extension DedupConfig {
     static let yamlKeys = ["exact", "minhash", "write_removed"]
     static let exactKeys = ["enabled", "normalize"]
-    static let minhashKeys = ["enabled", "ngram_size", "buckets", "hashes_per_bucket", "seed", "word_tokenizer", "code_domains", "keep"]
+    static let minhashKeys = ["enabled", "ngram_size", "buckets", "hashes_per_bucket", "seed", "word_tokenizer", "code_domains", "skip_domains", "keep"]
 
     /// Reads a pipeline's `dedup:` section; absent keys keep `DedupConfig()`'s defaults (datatrove's).
     init(section: YAMLMapping?) throws(ConfigError) {
@@ -27,6 +27,7 @@ extension DedupConfig {
                 minhashConfig.wordTokenizer = tokenizer
             }
             if let domains = try near.optionalStringList("code_domains") { codeDomains = domains.map(\.value) }
+            if let domains = try near.optionalStringList("skip_domains") { nearDuplicateExemptDomains = domains.map(\.value) }
             if let policy = try near.optionalChoice("keep", as: KeepPolicy.self) { keep = policy }
         }
     }

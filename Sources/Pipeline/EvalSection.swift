@@ -11,10 +11,14 @@ public struct EvalSettings: Sendable, Equatable {
     /// Above 0: samples (top-k 40, top-p 0.95) at this temperature from `seed`; 0 decodes greedily.
     public var temperature = 0.8
     public var seed: UInt64 = 0
+    /// Items of each evaluation set the manifest names, answered greedily and scored (nil: all).
+    public var maxItems: Int? = 500
+    /// Tokens a reply to an evaluation item may take.
+    public var taskMaxTokens = 32
 
     public init() {}
 
-    static let yamlKeys = ["max_samples", "prompts", "max_tokens", "temperature", "seed"]
+    static let yamlKeys = ["max_samples", "prompts", "max_tokens", "temperature", "seed", "max_items", "task_max_tokens"]
 
     init(section: YAMLMapping?) throws(ConfigError) {
         self.init()
@@ -32,6 +36,8 @@ public struct EvalSettings: Sendable, Equatable {
             temperature = value
         }
         if let value = try section.optionalInt("seed", atLeast: 0) { seed = UInt64(value) }
+        if let value = try section.optionalInt("max_items", atLeast: 0) { maxItems = value == 0 ? nil : value }
+        if let value = try section.optionalInt("task_max_tokens", atLeast: 1) { taskMaxTokens = value }
     }
 }
 

@@ -94,6 +94,7 @@ public struct GraphRunner {
         let lock = try RunLock(path: layout.lockPath)
         defer { lock.release() }
         try writePlan()
+        try forgetPacksOfAnotherPhaseList()
         for node in try selected(selection) {
             let before = state(of: node)
             if before.status == .done {
@@ -131,6 +132,20 @@ public struct GraphRunner {
             hooks.say("\(node.name): done in \(String(format: "%.1f", usage.wallSeconds)) s (CPU "
                 + "\(String(format: "%.1f", usage.cpuSeconds)) s, peak \(Self.megabytes(usage.peakResidentBytes)) MB)")
         }
+    }
+
+    /// The pack stage runs one task per packed phase. When the manifest's list of phases changed, the
+    /// packs written for the old list (their task count) are dropped whole: every pack node then reruns,
+    /// since a task's number no longer names the same phase.
+    private func forgetPacksOfAnotherPhaseList() throws {
+        let packs = graph.nodes.filter { if case .pack = $0.kind { return true } else { return false } }
+        let stage = layout.stage(PackStage.stageName)
+        guard let written = try stage.allStats().first?.tasks, written != packs.count else { return }
+        hooks.say("pack: the run packed \(written) phases, this manifest packs \(packs.count): repacking every phase")
+        try stage.forgetAll()
+        for node in packs { FileSystem.remove(layout.fingerprintPath(node: node.name)) }
+        let folder = layout.root + "/pack"
+        if FileManager.default.fileExists(atPath: folder) { try FileManager.default.removeItem(atPath: folder) }
     }
 
     /// Every input of `node` must be done with the current settings.
@@ -174,6 +189,22 @@ public struct GraphRunner {
         let say = hooks.say
         let workers = hooks.workers
         switch node.kind {
+        case .makeSFT:
+            return [(MakeSFTRunner.stageName, try MakeSFTRunner.run(pipeline: pipeline, manifest: manifest, say: say))]
+        case .decontaminate:
+            return [("decontaminate", try DecontaminateRunner.run(pipeline: pipeline, manifest: manifest,
+                                                                  options: .init(workers: workers), say: say))]
+        case .preference(let phase):
+            let name = node.name
+            nonisolated(unsafe) let pipeline = pipeline
+            let manifest = manifest
+            let threads = threads
+            let stage = ClosureStage(name: name) { log, _ in
+                try PreferenceRunner.run(pipeline: pipeline, manifest: manifest, phase: phase, threads: threads,
+                                         say: { say($0); log($0) })
+                return TaskStats(stage: name, task: 0, tasks: 1)
+            }
+            return [(name, try LocalExecutor.run(stage, root: layout.root, workers: 1, echo: { _ in }))]
         case .ingest:
             return [("ingest", try IngestRunner.run(pipeline: pipeline, manifest: manifest, options: .init(workers: workers),
                                                     say: say))]
@@ -200,7 +231,7 @@ public struct GraphRunner {
             }
             return [(name, try LocalExecutor.run(stage, root: layout.root, workers: 1, echo: { _ in }))]
         case .evaluate(let phase):
-            let evaluation = try EvalRunner.evaluate(phase: phase, pipeline: pipeline, splits: packedPhases,
+            let evaluation = try EvalRunner.evaluate(phase: phase, pipeline: pipeline, manifest: manifest, splits: packedPhases,
                                                      threads: threads, say: say)
             return try runOnce(node) { try EvalRunner.write(evaluation, to: EvalRunner.resultPath(layout: layout, node: node.name)) }
         case .baselines:

@@ -31,7 +31,7 @@ public enum IngestRunner {
         if let task = options.task, !(0..<config.tasks).contains(task) {
             throw ExecutorError(message: "--task \(task) is outside 0..<\(config.tasks)")
         }
-        let plan = IngestPlan(sources: manifest.sourceSpecs)
+        let plan = IngestPlan(sources: manifest.ingestSpecs(layout: try RunLayout(pipeline: pipeline)))
         // Links to files or folders already read are routine in /usr/share/doc: count them, list the rest.
         let duplicates = plan.notes.filter { $0.contains(": duplicate_link ") }
         for note in plan.notes where !note.contains(": duplicate_link ") { say("note: \(note)") }

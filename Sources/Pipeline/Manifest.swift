@@ -12,6 +12,8 @@ public struct Manifest: Sendable, Equatable {
     public var description: String
     public var sources: [ManifestSource]
     public var phases: [ManifestPhase]
+    /// Held-out evaluation sets (`evaluations:`): scored after every phase, kept out of training data.
+    public var evaluations: [ManifestEvaluation] = []
     /// Each source's and phase's entry as written, by dotted path (`sources.docs.paths`,
     /// `phases.pretrain.weights.docs`): the manifest's part of stage fingerprints.
     public var settings: [String: String] = [:]
@@ -25,8 +27,36 @@ public struct Manifest: Sendable, Equatable {
         self.phases = phases
     }
 
-    /// The sources in the form ingest consumes, in manifest order.
+    /// The sources as written, in manifest order (a generated source names its generator's inputs).
     public var sourceSpecs: [SourceSpec] { sources.map(\.spec) }
+
+    /// The sources in the form ingest consumes, in manifest order: a generated source is the JSONL file
+    /// `plm make-sft` wrote for it under the run's output root.
+    public func ingestSpecs(layout: RunLayout) -> [SourceSpec] {
+        sources.map { source in
+            guard source.generated != nil else { return source.spec }
+            var spec = source.spec
+            spec.paths = [layout.generatedRecords(source: source.name)]
+            spec.include = []
+            spec.exclude = []
+            spec.kind = .jsonl
+            spec.optional = false
+            return spec
+        }
+    }
+
+    /// Sources and evaluation sets `plm make-sft` writes.
+    public var hasGeneratedData: Bool {
+        sources.contains { $0.generated != nil } || evaluations.contains { $0.generated != nil }
+    }
+
+    /// The phases packed from the manifest's sources: all but the preference phases that make their own
+    /// pairs as they train.
+    public var packedPhases: [ManifestPhase] { phases.filter { !$0.makesOwnPairs } }
+
+    public func evaluation(named name: String) -> ManifestEvaluation? {
+        evaluations.first { $0.name == name }
+    }
 
     public func source(named name: String) -> ManifestSource? {
         sources.first { $0.name == name }
@@ -36,7 +66,7 @@ public struct Manifest: Sendable, Equatable {
         phases.first { $0.name == name }
     }
 
-    static let keys = ["name", "description", "sources", "phases"]
+    static let keys = ["name", "description", "sources", "phases", "evaluations"]
 
     /// Reads and checks the manifest at `path`. Relative source paths resolve against the folder
     /// holding the file. `displayPath` names the file in messages (default: `path`).
@@ -83,7 +113,21 @@ public struct Manifest: Sendable, Equatable {
             phaseLines[phase.name] = phase.line
             phases.append(phase)
         }
+        var evaluations: [ManifestEvaluation] = []
+        let evaluationNodes = try top.optionalList("evaluations") ?? []
+        for (index, node) in evaluationNodes.enumerated() {
+            let evaluation = try ManifestEvaluation(node, index: index, file: file, directory: directory)
+            if let first = evaluations.first(where: { $0.name == evaluation.name }) {
+                throw ConfigError(file: file, location: YAMLMapping.location(of: nameNode(node) ?? node),
+                                  message: "duplicate evaluation name '\(evaluation.name)' (first declared at line \(first.line))")
+            }
+            evaluations.append(evaluation)
+        }
         var manifest = Manifest(path: file, name: name, description: description, sources: sources, phases: phases)
+        manifest.evaluations = evaluations
+        for (node, evaluation) in zip(evaluationNodes, evaluations) {
+            manifest.settings.merge(CanonicalYAML.flatten(node, prefix: "evaluations.\(evaluation.name)")) { a, _ in a }
+        }
         for (node, source) in zip(sourceNodes, sources) {
             manifest.settings.merge(CanonicalYAML.flatten(node, prefix: "sources.\(source.name)")) { a, _ in a }
         }

@@ -23,6 +23,13 @@ extension Manifest {
                 throw ConfigError(file: path, location: location, message: message)
             }
         }
+        // An evaluation set is never optional: scoring and decontaminating against nothing would look
+        // like a clean result.
+        for evaluation in evaluations {
+            guard let file = evaluation.path, !ConfigPaths.exists(file) else { continue }
+            throw ConfigError(file: path, location: ConfigLocation(line: evaluation.line, column: 1),
+                              message: "evaluation set '\(evaluation.name)': \(file) does not exist")
+        }
         return notes
     }
 }

@@ -20,6 +20,9 @@ public struct ManifestPhase: Sendable, Equatable {
     /// How many times each named source may be repeated within the phase (positive).
     public var epochs: [String: Double]
     public var description: String
+    /// Preference phases only: the source whose prompts (and exact answers) ARIES rounds sample from.
+    /// Such a phase makes its pairs as it trains (`plm align`) instead of packing the manifest's.
+    public var prompts: String?
     /// Line of the phase's entry in the manifest.
     public var line: Int
 
@@ -34,7 +37,7 @@ public struct ManifestPhase: Sendable, Equatable {
         self.line = line
     }
 
-    static let keys = ["name", "kind", "tokens", "weights", "epochs", "description"]
+    static let keys = ["name", "kind", "tokens", "weights", "epochs", "description", "prompts"]
 
     /// Reads the `index`th entry (0-based) of `phases:`; source names must be in `sources`.
     init(_ node: Node, index: Int, file: String, sources: Set<String>) throws(ConfigError) {
@@ -43,14 +46,29 @@ public struct ManifestPhase: Sendable, Equatable {
         let name = try ConfigNames.checked(entry, key: "name")
         let tokens = try entry.optionalTokenCount("tokens")
         if tokens == 0 { throw entry.invalid("tokens", mustBe: "a positive token count") }
+        let kind = try entry.optionalChoice("kind", as: PhaseKind.self) ?? .pretrain
+        let prompts = try entry.optionalString("prompts")
+        if let prompts {
+            guard kind == .preference else {
+                throw entry.error(at: entry.location(of: "prompts"), "key 'prompts' in \(context) only applies to kind preference")
+            }
+            guard sources.contains(prompts) else {
+                throw entry.error(at: entry.location(of: "prompts"), "key 'prompts' in \(context) names unknown source '\(prompts)' "
+                    + "(declared sources: \(sources.sorted().joined(separator: ", ")))")
+            }
+        }
         self.init(name: name,
-                  kind: try entry.optionalChoice("kind", as: PhaseKind.self) ?? .pretrain,
+                  kind: kind,
                   tokens: tokens,
                   weights: try Self.sourceMap("weights", in: entry, sources: sources),
                   epochs: try Self.sourceMap("epochs", in: entry, sources: sources),
                   description: try entry.optionalString("description") ?? "",
                   line: entry.location.line)
+        self.prompts = prompts
     }
+
+    /// Whether the phase's data is made while it trains (ARIES rounds) rather than packed beforehand.
+    public var makesOwnPairs: Bool { kind == .preference && prompts != nil }
 
     /// A map from declared source names to positive numbers; an unknown name is reported where it
     /// is written, since it is most often a typo or a source renamed without updating the phase.

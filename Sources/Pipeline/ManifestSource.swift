@@ -15,6 +15,9 @@ public struct ManifestSource: Sendable, Equatable {
     public var writtenPaths: [String]
     /// Where each path was written, parallel to `spec.paths`.
     public var pathLocations: [ConfigLocation]
+    /// Set when `plm make-sft` writes the source's records (`generate:`); `spec.paths` are then the
+    /// generator's inputs, and ingest reads the written JSONL instead (`Manifest.ingestSpecs(root:)`).
+    public var generated: GeneratedSource?
 
     public init(spec: SourceSpec, priority: Int, line: Int, writtenPaths: [String] = [],
                 pathLocations: [ConfigLocation] = []) {
@@ -28,7 +31,7 @@ public struct ManifestSource: Sendable, Equatable {
     public var name: String { spec.name }
 
     static let keys = ["name", "paths", "include", "exclude", "kind", "text_field", "domain", "license",
-                       "optional", "priority"]
+                       "optional", "priority"] + GeneratedSource.keys
 
     /// Reads the `index`th entry (0-based) of `sources:`; relative paths resolve against `directory`.
     init(_ node: Node, index: Int, file: String, directory: String) throws(ConfigError) {
@@ -36,16 +39,25 @@ public struct ManifestSource: Sendable, Equatable {
         let context = ConfigNames.peekName(node).map { "source '\($0)'" } ?? "source #\(index + 1)"
         let entry = try YAMLMapping(node, file: file, context: context, allowed: Self.keys)
         let name = try ConfigNames.checked(entry, key: "name")
-        guard let paths = try entry.optionalStringList("paths", scalarAllowed: true) else {
+        let generated = try GeneratedSource.parse(entry)
+        if generated != nil, entry.has("kind") {
+            throw entry.error(at: entry.location(of: "kind"), "key 'kind' in \(context) does not apply to a generated source "
+                + "(make-sft writes chat records)")
+        }
+        // A generated source reads the generator's usual inputs unless told otherwise.
+        let defaults = generated.map { $0.generator.defaultPaths.map { (value: $0, location: entry.location) } }
+        guard let paths = try entry.optionalStringList("paths", scalarAllowed: true) ?? defaults else {
             throw entry.missing("paths")
         }
-        guard !paths.isEmpty else { throw entry.invalid("paths", mustBe: "a path or a non-empty list of paths") }
+        guard !paths.isEmpty || generated?.generator == .arithmetic else {
+            throw entry.invalid("paths", mustBe: "a path or a non-empty list of paths")
+        }
         for path in paths where path.value.isEmpty {
             throw entry.error(at: path.location, "empty path in key 'paths' of \(context)")
         }
         let include = try Self.patterns("include", in: entry)
         let exclude = try Self.patterns("exclude", in: entry)
-        let kind = try entry.optionalChoice("kind", as: DocumentKind.self) ?? .auto
+        let kind = generated != nil ? .jsonl : try entry.optionalChoice("kind", as: DocumentKind.self) ?? .auto
         let textField = try entry.optionalString("text_field")
         // A text field on a source that can never hold JSONL is a misunderstanding worth reporting.
         if textField != nil, kind != .jsonl, kind != .auto {
@@ -64,6 +76,7 @@ public struct ManifestSource: Sendable, Equatable {
                              domain: domain, license: license, optional: optional),
             priority: priority, line: entry.location.line,
             writtenPaths: paths.map(\.value), pathLocations: paths.map(\.location))
+        self.generated = generated
     }
 
     /// Include and exclude lists; a single pattern may be written without list brackets.

@@ -27,8 +27,10 @@ public enum PackRunner {
         let root = pipeline.output
         let layout = try RunLayout(pipeline: pipeline)
         let ingest = try DedupRunner.completedIngest(root: root)
-        let input = try inputFolder(root: root, tasks: ingest.tasks)
-        let names = pipeline.pack.phases ?? manifest.phases.map(\.name)
+        let documents = try TrainingDocuments.of(pipeline: pipeline, manifest: manifest)
+        try documents.requireComplete(root: root, tasks: ingest.tasks, reader: "pack")
+        let input = documents.folder
+        let names = pipeline.pack.phases ?? manifest.packedPhases.map(\.name)
         for name in names where manifest.phase(named: name) == nil {
             throw ExecutorError(message: "pack.phases names '\(name)', which is not a phase of \(manifest.path) "
                 + "(phases: \(manifest.phases.map(\.name).joined(separator: ", ")))")
@@ -47,16 +49,5 @@ public enum PackRunner {
         say("pack (\(input) -> pack/): \(summary.ran.count) phases packed, \(summary.skipped.count) already complete, "
             + "\(summary.failed.count) failed in \(String(format: "%.1f", summary.seconds)) s")
         return summary
-    }
-
-    /// filter/output; every filter task must be complete (nothing falls back to dedup's or ingest's).
-    static func inputFolder(root: String, tasks: Int) throws -> String {
-        let layout = StageLayout(root: root, stage: FilterStage.stageName)
-        let missing = (0..<tasks).filter { !layout.isComplete($0) }
-        guard missing.isEmpty else {
-            throw ExecutorError(message: "pack reads the filter stage's output, but filter tasks "
-                + missing.map(String.init).joined(separator: ", ") + " of \(tasks) are not complete: run `plm filter` first")
-        }
-        return "filter/output"
     }
 }

@@ -26,6 +26,29 @@ public struct PhaseEvaluation: Codable, Sendable, Equatable {
     /// Val split (phase name) to the checkpoint's figures on it.
     public var splits: [String: EvaluationResult]
     public var generations: [PhaseGeneration]
+    /// Evaluation set (manifest `evaluations:`) to the checkpoint's exact-match score on it.
+    public var tasks: [String: TaskScore] = [:]
+
+    enum CodingKeys: String, CodingKey { case phase, checkpoint, splits, generations, tasks }
+
+    public init(phase: String, checkpoint: String, splits: [String: EvaluationResult], generations: [PhaseGeneration],
+                tasks: [String: TaskScore] = [:]) {
+        self.phase = phase
+        self.checkpoint = checkpoint
+        self.splits = splits
+        self.generations = generations
+        self.tasks = tasks
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        phase = try container.decode(String.self, forKey: .phase)
+        checkpoint = try container.decode(String.self, forKey: .checkpoint)
+        splits = try container.decode([String: EvaluationResult].self, forKey: .splits)
+        generations = try container.decode([PhaseGeneration].self, forKey: .generations)
+        // Written by an older plm: no task scores.
+        tasks = try container.decodeIfPresent([String: TaskScore].self, forKey: .tasks) ?? [:]
+    }
 }
 
 /// What `eval/baselines` writes: on each val split, a unigram model of that phase's train split and
@@ -51,7 +74,7 @@ public enum EvalRunner {
     public static func resultPath(layout: RunLayout, node: String) -> String { layout.root + "/" + node + "/eval.json" }
 
     /// Evaluates `phase`'s final checkpoint on every split of `splits` and continues the prompts.
-    public static func evaluate(phase: String, pipeline: PipelineConfig, splits: [String], threads: Int,
+    public static func evaluate(phase: String, pipeline: PipelineConfig, manifest: Manifest, splits: [String], threads: Int,
                                 say: (String) -> Void) throws -> PhaseEvaluation {
         let layout = try RunLayout(pipeline: pipeline)
         let settings = try pipeline.evalSettings()
@@ -84,7 +107,20 @@ public enum EvalRunner {
                                                    stopReason: result.stopReason))
             }
         }
-        return PhaseEvaluation(phase: phase, checkpoint: checkpoint, splits: results, generations: generations)
+        var tasks: [String: TaskScore] = [:]
+        if let tokenizer, !manifest.evaluations.isEmpty {
+            let replier = try ChatReplier(engine: engine, tokenizer: tokenizer)
+            for evaluation in manifest.evaluations {
+                let items = try TaskEvaluation.items(of: evaluation, layout: layout)
+                guard !items.isEmpty else { continue }
+                let score = try TaskEvaluation.score(items, replier: replier, scorer: evaluation.scorer,
+                                                     maxItems: settings.maxItems, maxTokens: settings.taskMaxTokens)
+                say(String(format: "eval %@ on %@: %d of %d correct (%.1f%%, 95%% CI %.1f-%.1f%%)", phase, evaluation.name,
+                           score.correct, score.total, 100 * score.accuracy, 100 * score.low, 100 * score.high))
+                tasks[evaluation.name] = score
+            }
+        }
+        return PhaseEvaluation(phase: phase, checkpoint: checkpoint, splits: results, generations: generations, tasks: tasks)
     }
 
     /// The unigram and untrained baselines on every split (the model shape of the first schedule phase).

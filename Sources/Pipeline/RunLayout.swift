@@ -21,9 +21,17 @@ public struct RunLayout: Sendable {
 
     public func stage(_ name: String) -> StageLayout { StageLayout(root: root, stage: name) }
 
+    /// `plm make-sft`'s chat records, one JSONL per generated source, and its evaluation sets.
+    public var makeSFTFolder: String { root + "/make-sft" }
+    public func generatedRecords(source: String) -> String { makeSFTFolder + "/sources/" + source + ".jsonl" }
+    public func generatedEvaluation(name: String) -> String { makeSFTFolder + "/evaluations/" + name + ".jsonl" }
+
     public var ingestOutput: String { root + "/ingest" }
     public var dedupOutput: String { root + "/dedup/output" }
     public var filterOutput: String { root + "/filter/output" }
+    /// Documents kept by decontamination, and the ones it removed or cut (listed with their n-gram).
+    public var decontaminateFolder: String { root + "/decontaminate" }
+    public var decontaminateOutput: String { decontaminateFolder + "/output" }
     public var tokenizerJSON: String { tokenizerFolder + "/tokenizer.json" }
 
     public func packFolder(phase: String) -> String { root + "/pack/" + phase }
@@ -32,6 +40,9 @@ public struct RunLayout: Sendable {
 
     public func trainFolder(phase: String) -> String { root + "/train/" + phase }
     public func checkpoints(phase: String) -> String { trainFolder(phase: phase) + "/checkpoints" }
+    /// A preference phase's rounds: `<root>/align/<phase>/round-<r>/` (answers, scores, pairs, shards).
+    public func alignFolder(phase: String) -> String { root + "/align/" + phase }
+    public func alignRound(phase: String, round: Int) -> String { alignFolder(phase: phase) + "/round-\(round)" }
 
     /// `<root>/fingerprints/<node>.json` (a node name may hold a `/`: `pack/anneal`).
     public func fingerprintPath(node: String) -> String { root + "/fingerprints/" + node + ".json" }

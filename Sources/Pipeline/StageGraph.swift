@@ -9,16 +9,25 @@ import Stages
 /// stages' completion markers say it is done.
 public struct StageNode: Sendable {
     public enum Kind: Sendable, Equatable {
-        case ingest, dedup, filter, tokenizer
+        /// Chat records and evaluation sets generated from local material (`generate:` in the manifest).
+        case makeSFT
+        case ingest, dedup, filter
+        /// Training documents sharing an n-gram with an evaluation set removed.
+        case decontaminate
+        case tokenizer
         case pack(phase: String, task: Int)
         case train(phase: String)
+        /// A preference phase: DPO against the frozen starting checkpoint, on packed pairs or on pairs
+        /// made by ARIES rounds as it trains.
+        case preference(phase: String)
         /// A trained phase's final checkpoint on every val split, and its generations.
         case evaluate(phase: String)
         /// The unigram and untrained models on every val split.
         case baselines
     }
 
-    /// `ingest`, `dedup`, `filter`, `tokenizer`, `pack/<phase>`, `train/<phase>`.
+    /// `make-sft`, `ingest`, `dedup`, `filter`, `decontaminate`, `tokenizer`, `pack/<phase>`, `train/<phase>`,
+    /// `eval/<phase>`.
     public var name: String
     public var kind: Kind
     /// Names of the nodes whose output this one reads.
@@ -41,8 +50,9 @@ public struct StageNode: Sendable {
     public var group: String { name.split(separator: "/").first.map(String.init) ?? name }
 }
 
-/// The declared stages of a run, in the order they run: ingest, dedup (when on), filter, tokenizer,
-/// one pack node per phase, one training node per schedule phase. The local executor (`GraphRunner`)
+/// The declared stages of a run, in the order they run: make-sft (when the manifest generates data),
+/// ingest, dedup (when on), filter, decontaminate (when the manifest names evaluation sets), tokenizer,
+/// one pack node per packed phase, one training and one evaluation node per schedule phase. The local executor (`GraphRunner`)
 /// runs it; a cluster executor runs the same nodes as jobs.
 public struct StageGraph: Sendable {
     public var layout: RunLayout
@@ -50,7 +60,8 @@ public struct StageGraph: Sendable {
 
     /// Format versions of each stage's output; bump one when its code writes different bytes.
     public enum Format {
-        public static let ingest = 1, dedup = 1, filter = 1, tokenizer = 1, pack = 1, train = 1, evaluate = 1
+        public static let ingest = 1, dedup = 1, filter = 1, tokenizer = 1, pack = 1, train = 1, evaluate = 2
+        public static let makeSFT = 1, decontaminate = 1, preference = 1
     }
 
     public func node(named name: String) -> StageNode? { nodes.first { $0.name == name } }
@@ -68,20 +79,37 @@ public struct StageGraph: Sendable {
             manifest.settings.filter { $0.key.hasPrefix(prefix + ".") }
         }
         let ingestTasks = pipeline.ingest.tasks
-
-        // ingest: the sources as written and the files they name now.
-        let plan = IngestPlan(sources: manifest.sourceSpecs)
-        var listing = ""
-        for input in plan.inputs {
-            listing += "\(input.sourceIndex)\t\(input.file.path)\t\(input.file.size)\t\(input.file.modificationTime)\n"
+        /// The path, size and modification time of every file the specs name now, hashed.
+        func listingHash(_ specs: [SourceSpec]) -> String {
+            var listing = ""
+            for input in IngestPlan(sources: specs).inputs {
+                listing += "\(input.sourceIndex)\t\(input.file.path)\t\(input.file.size)\t\(input.file.modificationTime)\n"
+            }
+            return Array(listing.utf8).withUnsafeBytes { XXHash.xxh3_128($0).description }
         }
-        let files = Array(listing.utf8).withUnsafeBytes { XXHash.xxh3_128($0).description }
-        add(StageNode(name: "ingest", kind: .ingest, inputs: [],
+
+        // make-sft: the generated sources and evaluation sets as written, and the files they read now.
+        let generated = manifest.sources.filter { $0.generated != nil }
+        let makesData = manifest.hasGeneratedData
+        if makesData {
+            var makeSettings = manifestPart("evaluations")
+            for source in generated { makeSettings.merge(manifestPart("sources.\(source.name)")) { a, _ in a } }
+            add(StageNode(name: "make-sft", kind: .makeSFT, inputs: [],
+                          fingerprint: StageFingerprint(node: "make-sft", format: Format.makeSFT, settings: makeSettings,
+                                                        inputs: ["files": listingHash(generated.map(\.spec))]),
+                          parts: [.init(stage: MakeSFTRunner.stageName, tasks: [0])],
+                          outputs: [layout.makeSFTFolder], reads: generated.flatMap(\.spec.paths)))
+        }
+
+        // ingest: the sources as written and the files they name now (a generated source's file is
+        // make-sft's output, covered by its fingerprint).
+        let read = manifest.sources.filter { $0.generated == nil }.map(\.spec)
+        add(StageNode(name: "ingest", kind: .ingest, inputs: makesData ? ["make-sft"] : [],
                       fingerprint: StageFingerprint(node: "ingest", format: Format.ingest,
                                                     settings: section("ingest").merging(manifestPart("sources")) { a, _ in a },
-                                                    inputs: ["files": files]),
+                                                    inputs: ["files": listingHash(read)]),
                       parts: [.init(stage: "ingest", tasks: Array(0..<ingestTasks))],
-                      outputs: [layout.ingestOutput], reads: manifest.sourceSpecs.flatMap(\.paths)))
+                      outputs: [layout.ingestOutput], reads: manifest.ingestSpecs(layout: layout).flatMap(\.paths)))
 
         // dedup: its section, and the sources' order (the kept copy's priority) and domains.
         var sourcesSeen = ["sources.order": manifest.sources.map(\.name).joined(separator: ",")]
@@ -109,20 +137,41 @@ public struct StageGraph: Sendable {
                       outputs: [layout.root + "/filter"],
                       reads: [documents == "dedup" ? layout.dedupOutput : layout.ingestOutput]))
 
+        // decontaminate: its section, the evaluation sets as written and the files they are read from.
+        var curated = "filter"
+        var curatedFolder = layout.filterOutput
+        if try pipeline.decontaminates(manifest) {
+            let files = manifest.evaluations.compactMap(\.path).map { path in
+                let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+                return "\(path)\t\(attributes?[.size] ?? -1)\t\(attributes?[.modificationDate] ?? "-")"
+            }.joined(separator: "\n")
+            var inputs = ["filter"]
+            if makesData { inputs.append("make-sft") }
+            add(StageNode(name: "decontaminate", kind: .decontaminate, inputs: inputs,
+                          fingerprint: StageFingerprint(node: "decontaminate", format: Format.decontaminate,
+                                                        settings: section("decontaminate").merging(manifestPart("evaluations")) { a, _ in a }
+                                                            .merging(sourcesSeen) { a, _ in a },
+                                                        inputs: ["evaluation_files": Array(files.utf8).withUnsafeBytes { XXHash.xxh3_128($0).description }]),
+                          parts: [.init(stage: TrainingDocuments.decontaminated.stage, tasks: Array(0..<ingestTasks))],
+                          outputs: [layout.decontaminateFolder], reads: [layout.filterOutput]))
+            curated = "decontaminate"
+            curatedFolder = layout.decontaminateOutput
+        }
+
         // tokenizer: its section and what decides its sample (the first pretraining phase's weights).
         var tokenizerSettings = section("tokenizer").merging(sourcesSeen) { a, _ in a }
         if let first = manifest.phases.first(where: { $0.kind == .pretrain }) {
             tokenizerSettings.merge(manifestPart("phases.\(first.name).weights")) { a, _ in a }
         }
-        add(StageNode(name: "tokenizer", kind: .tokenizer, inputs: ["filter"],
+        add(StageNode(name: "tokenizer", kind: .tokenizer, inputs: [curated],
                       fingerprint: StageFingerprint(node: "tokenizer", format: Format.tokenizer,
                                                     settings: tokenizerSettings, inputs: [:]),
                       // The folder may be the user's own (tokenizer.output): rewritten, never removed.
                       parts: [.init(stage: TokenizerRunner.stageName, tasks: [0])], outputs: [],
-                      reads: [layout.filterOutput]))
+                      reads: [curatedFolder]))
 
         guard !manifest.phases.isEmpty else { return }
-        let packed = pipeline.pack.phases ?? manifest.phases.map(\.name)
+        let packed = pipeline.pack.phases ?? manifest.packedPhases.map(\.name)
         for name in packed where manifest.phase(named: name) == nil {
             throw ExecutorError(message: "pack.phases names '\(name)', which is not a phase of \(manifest.path) "
                 + "(phases: \(manifest.phases.map(\.name).joined(separator: ", ")))")
@@ -130,12 +179,16 @@ public struct StageGraph: Sendable {
         for (task, phase) in packed.enumerated() {
             var packSettings = section("pack").merging(manifestPart("phases.\(phase)")) { a, _ in a }
             packSettings["pack.task"] = String(task)
-            add(StageNode(name: "pack/\(phase)", kind: .pack(phase: phase, task: task), inputs: ["filter", "tokenizer"],
+            if manifest.phase(named: phase)!.makesOwnPairs {
+                throw ExecutorError(message: "pack.phases names '\(phase)', a preference phase that makes its own pairs "
+                    + "(prompts: \(manifest.phase(named: phase)!.prompts!)): it has nothing to pack")
+            }
+            add(StageNode(name: "pack/\(phase)", kind: .pack(phase: phase, task: task), inputs: [curated, "tokenizer"],
                           fingerprint: StageFingerprint(node: "pack/\(phase)", format: Format.pack,
                                                         settings: packSettings, inputs: [:]),
                           parts: [.init(stage: PackStage.stageName, tasks: [task])],
                           outputs: [layout.packFolder(phase: phase)],
-                          reads: [layout.filterOutput, layout.tokenizerJSON]))
+                          reads: [curatedFolder, layout.tokenizerJSON]))
         }
 
         guard pipeline.reserved["schedule"] != nil else { return }
@@ -146,7 +199,9 @@ public struct StageGraph: Sendable {
             let bytes = (try? FileInput.readAll(path: path)) ?? []
             modelSettings["model.config_file"] = bytes.withUnsafeBytes { XXHash.xxh3_128($0).description }
         }
-        let evalSettings = section("eval")
+        // Evaluation sets are scored after every phase: their definitions decide the result too.
+        let evalSettings = section("eval").merging(manifestPart("evaluations")) { a, _ in a }
+        let evaluationInputs = makesData ? ["make-sft"] : []
         // The untrained baseline depends on the model's shape and seed only.
         let untrainedModel = modelSettings.filter {
             ["model.preset", "model.config", "model.config_file", "model.vocab_size", "model.seed"].contains($0.key)
@@ -160,7 +215,9 @@ public struct StageGraph: Sendable {
                       reads: packed.map { layout.packFolder(phase: $0) }))
         var previous: String?
         for phase in schedule.phases {
-            guard packed.contains(phase.name) else {
+            let declared = manifest.phase(named: phase.name)
+            let ownPairs = declared?.makesOwnPairs ?? false
+            guard packed.contains(phase.name) || ownPairs else {
                 throw ExecutorError(message: "schedule phase '\(phase.name)' has no packed data: it is not among the "
                     + "phases to pack (\(packed.joined(separator: ", ")))")
             }
@@ -171,14 +228,27 @@ public struct StageGraph: Sendable {
             let rates = steps.map { String(schedule.schedule.learningRate(at: $0)) }.joined(separator: ",")
             trainSettings["schedule.learning_rates"] = Array(rates.utf8).withUnsafeBytes { XXHash.xxh3_128($0).description }
             let name = "train/\(phase.name)"
-            add(StageNode(name: name, kind: .train(phase: phase.name),
-                          inputs: ["pack/\(phase.name)"] + (previous.map { [$0] } ?? []),
-                          fingerprint: StageFingerprint(node: name, format: Format.train, settings: trainSettings,
-                                                        inputs: [:]),
-                          parts: [.init(stage: name, tasks: [0])], outputs: [layout.trainFolder(phase: phase.name)],
-                          reads: [layout.packTrain(phase: phase.name), layout.packValidation(phase: phase.name)]))
+            if declared?.kind == .preference {
+                // The rounds' prompts come from the curated documents; the reference is the previous phase.
+                trainSettings.merge(section("align")) { a, _ in a }
+                trainSettings.merge(manifestPart("phases.\(phase.name)")) { a, _ in a }
+                let data = ownPairs ? [curated, "tokenizer"] : ["pack/\(phase.name)"]
+                add(StageNode(name: name, kind: .preference(phase: phase.name), inputs: data + (previous.map { [$0] } ?? []),
+                              fingerprint: StageFingerprint(node: name, format: Format.preference, settings: trainSettings,
+                                                            inputs: [:]),
+                              parts: [.init(stage: name, tasks: [0])],
+                              outputs: [layout.trainFolder(phase: phase.name), layout.alignFolder(phase: phase.name)],
+                              reads: ownPairs ? [curatedFolder] : [layout.packTrain(phase: phase.name)]))
+            } else {
+                add(StageNode(name: name, kind: .train(phase: phase.name),
+                              inputs: ["pack/\(phase.name)"] + (previous.map { [$0] } ?? []),
+                              fingerprint: StageFingerprint(node: name, format: Format.train, settings: trainSettings,
+                                                            inputs: [:]),
+                              parts: [.init(stage: name, tasks: [0])], outputs: [layout.trainFolder(phase: phase.name)],
+                              reads: [layout.packTrain(phase: phase.name), layout.packValidation(phase: phase.name)]))
+            }
             let evaluation = "eval/\(phase.name)"
-            add(StageNode(name: evaluation, kind: .evaluate(phase: phase.name), inputs: [name] + packNodes,
+            add(StageNode(name: evaluation, kind: .evaluate(phase: phase.name), inputs: [name] + packNodes + evaluationInputs,
                           fingerprint: StageFingerprint(node: evaluation, format: Format.evaluate, settings: evalSettings,
                                                         inputs: [:]),
                           parts: [.init(stage: evaluation, tasks: [0])], outputs: [layout.root + "/" + evaluation],

@@ -58,8 +58,9 @@ public enum TokenizerRunner {
         }
         let workers = options.workers ?? pipeline.workers
         let result = Mutex<Summary?>(nil)
+        let documents = try TrainingDocuments.of(pipeline: pipeline, manifest: manifest)
         let stage = ClosureStage(name: stageName) { log, _ in
-            let input = try inputFiles(root: root, manifest: manifest, config: config)
+            let input = try inputFiles(root: root, manifest: manifest, config: config, documents: documents)
             let summary = try train(files: input.files, options: config.trainerOptions, folder: folder,
                                     modelMaxLength: config.modelMaxLength, workers: workers,
                                     progress: options.progress, totalBytes: input.textBytes, say: say)
@@ -80,21 +81,17 @@ public enum TokenizerRunner {
         return result.withLock { $0 } ?? Summary(folder: folder)
     }
 
-    /// The filter stage's kept documents, each source sampled to its share of `config.sampleBytes`:
+    /// The run's finished documents (filter or decontaminate output), each source sampled to its share of `config.sampleBytes`:
     /// the first pretraining phase's weights split the budget (a source it does not weight gets
     /// none); without weights the budget is spread in proportion to each source's text.
-    public static func inputFiles(root: String, manifest: Manifest,
-                                  config: TokenizerConfig) throws -> (files: [TokenizerInputFile], textBytes: Int) {
-        let layout = StageLayout(root: root, stage: FilterStage.stageName)
+    public static func inputFiles(root: String, manifest: Manifest, config: TokenizerConfig,
+                                  documents: TrainingDocuments = .filtered) throws -> (files: [TokenizerInputFile], textBytes: Int) {
+        let layout = StageLayout(root: root, stage: documents.stage)
         let stats = try layout.allStats()
         guard let tasks = stats.first?.tasks else {
-            throw ExecutorError(message: "\(root) has no filter output: run `plm filter` (or `plm run`) first")
+            throw ExecutorError(message: "\(root) has no \(documents.stage) output: run `\(documents.command)` (or `plm run`) first")
         }
-        let missing = (0..<tasks).filter { !layout.isComplete($0) }
-        guard missing.isEmpty else {
-            throw ExecutorError(message: "filter tasks \(missing.map(String.init).joined(separator: ", ")) of \(tasks) "
-                + "are not complete: finish `plm filter` first")
-        }
+        try documents.requireComplete(root: root, tasks: tasks, reader: "the tokenizer")
         var available: [String: Int] = [:]
         for task in stats { for (source, counts) in task.sources { available[source, default: 0] += counts.textBytes } }
         let fractions = sampleFractions(sources: manifest.sources.map(\.name), available: available,
@@ -107,7 +104,7 @@ public enum TokenizerRunner {
             guard fraction > 0 else { continue }
             textBytes += available[source] ?? 0
             for task in 0..<tasks {
-                let path = "\(root)/filter/output/\(source)/\(StageLayout.taskName(task)).jsonl.zst"
+                let path = "\(root)/\(documents.folder)/\(source)/\(StageLayout.taskName(task)).jsonl.zst"
                 if FileSystem.exists(path) { files.append(TokenizerInputFile(path: path, fraction: fraction, source: source)) }
             }
         }

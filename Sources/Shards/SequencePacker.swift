@@ -11,6 +11,8 @@ public struct PackingCounts: Sendable, Codable, Equatable {
     /// Conversations or pairs longer than a sequence, cut to its length (their end is lost).
     public var truncatedDocuments = 0
     public var truncatedTokens = 0
+    /// Preference pairs whose prompt leaves no answer token inside the sequence: nothing to compare, dropped.
+    public var longPromptPairs = 0
     /// Tokens written per source index.
     var tokensBySource: [Int: Int] = [:]
 
@@ -18,7 +20,22 @@ public struct PackingCounts: Sendable, Codable, Equatable {
         case samples, tokens
         case paddingTokens = "padding_tokens", droppedTailTokens = "dropped_tail_tokens"
         case splitDocuments = "split_documents", truncatedDocuments = "truncated_documents"
-        case truncatedTokens = "truncated_tokens"
+        case truncatedTokens = "truncated_tokens", longPromptPairs = "long_prompt_pairs"
+    }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        samples = try container.decode(Int.self, forKey: .samples)
+        tokens = try container.decode(Int.self, forKey: .tokens)
+        paddingTokens = try container.decode(Int.self, forKey: .paddingTokens)
+        droppedTailTokens = try container.decode(Int.self, forKey: .droppedTailTokens)
+        splitDocuments = try container.decode(Int.self, forKey: .splitDocuments)
+        truncatedDocuments = try container.decode(Int.self, forKey: .truncatedDocuments)
+        truncatedTokens = try container.decode(Int.self, forKey: .truncatedTokens)
+        // phase.json files written before the counter existed.
+        longPromptPairs = try container.decodeIfPresent(Int.self, forKey: .longPromptPairs) ?? 0
     }
 
     public var paddingRate: Double { tokens + paddingTokens > 0 ? Double(paddingTokens) / Double(tokens + paddingTokens) : 0 }
@@ -161,6 +178,12 @@ struct SequencePacker {
         var counts = PackingCounts()
         for unit in units {
             let document = documents[unit.document]
+            // A prompt that fills the sequence leaves neither answer a token to score.
+            let sides = [document.mask ?? [], document.rejectedMask ?? []]
+            if sides.contains(where: { !$0.prefix(length).contains(1) }) {
+                counts.longPromptPairs += 1
+                continue
+            }
             var row: [[Int32]] = []
             var truncated = false
             for (tokens, mask) in [(document.tokens, document.mask ?? []), (document.rejected ?? [], document.rejectedMask ?? [])] {

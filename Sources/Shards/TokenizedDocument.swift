@@ -71,6 +71,8 @@ enum DocumentTokenizer {
             if let problem = ChatTemplate.validate(prompt, needsAssistant: false) { return reject("prompt: " + problem) }
             if let problem = ChatTemplate.validate(chosen, needsAssistant: true) { return reject("chosen: " + problem) }
             if let problem = ChatTemplate.validate(rejected, needsAssistant: true) { return reject("rejected: " + problem) }
+            // Identical answers carry no preference; their DPO gradient is zero whatever the model.
+            if chosen == rejected { return reject("chosen equals rejected") }
             var promptTokens: [Int32] = []
             var promptMask: [UInt8] = []
             template.render(prompt, encoder: encoder, trainOnAssistant: false, tokens: &promptTokens, mask: &promptMask)

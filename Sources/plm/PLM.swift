@@ -10,8 +10,8 @@ struct PLM: ParsableCommand {
             with it. Every stage writes its own folder under the run's output root (shards/<pipeline> by
             default), split into tasks that can be resumed or run on a cluster.
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self, IngestCommand.self, DedupCommand.self, FilterCommand.self,
-                      TokenizerCommand.self, PackCommand.self, ShardsCommand.self, TrainCommand.self,
+        subcommands: [RunCommand.self, ValidateCommand.self, MakeSFTCommand.self, IngestCommand.self, DedupCommand.self,
+                      FilterCommand.self, DecontaminateCommand.self, TokenizerCommand.self, PackCommand.self, ShardsCommand.self, TrainCommand.self,
                       InspectCommand.self, StatusCommand.self, ReportCommand.self, StatsCommand.self, EnvCommand.self, TrainParityCommand.self,
-                      EvalCommand.self, GenerateCommand.self, ChatCommand.self, ExportCommand.self])
+                      AlignCommand.self, EvalCommand.self, GenerateCommand.self, ChatCommand.self, ExportCommand.self])
 }

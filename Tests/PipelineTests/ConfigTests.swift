@@ -563,7 +563,9 @@ struct ConfigTests {
         #expect(loaded.pipeline.name == "local")
         #expect(loaded.pipeline.ingest == IngestConfig())
         // The later stages' sections are read strictly when their stage starts: check they do.
-        #expect(Set(loaded.pipeline.reserved.keys) == ["tokenizer", "model", "schedule", "eval"])
+        #expect(Set(loaded.pipeline.reserved.keys) == ["tokenizer", "model", "schedule", "eval", "decontaminate", "align"])
+        #expect(try loaded.pipeline.alignSettings().rounds == 2)
+        #expect(try loaded.pipeline.decontaminateSettings() == DecontaminateSettings())
         let tokenizer = try TokenizerConfig.load(from: loaded.pipeline)
         #expect(tokenizer.trainerOptions.vocabSize == 4096)
         let evaluation = try loaded.pipeline.evalSettings()
@@ -571,8 +573,12 @@ struct ConfigTests {
         #expect(try loaded.pipeline.modelSettings().sequenceLength == loaded.pipeline.pack.options.seqLen)
         #expect(try loaded.pipeline.scheduleSettings().phases.map(\.name) == loaded.manifest.phases.map(\.name))
         let manifest = loaded.manifest
-        #expect(manifest.sources.map(\.name) == ["debian-docs", "licenses", "python-stdlib", "plm-sources"])
-        #expect(manifest.sources.map(\.priority) == [0, 1, 2, 3])
+        #expect(manifest.sources.map(\.name) == ["debian-docs", "licenses", "python-stdlib", "plm-sources", "package-qa",
+                                                "command-qa", "docstring-qa", "license-qa", "arithmetic-train"])
+        #expect(manifest.sources.map(\.priority) == Array(0..<9))
+        #expect(manifest.sources.filter { $0.generated != nil }.allSatisfy { $0.spec.domain == "chat" })
+        #expect(manifest.evaluations.map(\.name) == ["arithmetic"])
+        #expect(manifest.evaluations[0].generated?.split == .heldout)
 
         let docs = try #require(manifest.source(named: "debian-docs"))
         #expect(docs.spec.paths == ["/usr/share/doc"])
@@ -593,8 +599,10 @@ struct ConfigTests {
         #expect(!own.spec.optional)
         #expect(own.spec.include == ["*.swift", "*.h", "*.modulemap"])
 
-        #expect(manifest.phases.map(\.name) == ["pretrain-1", "pretrain-2", "anneal"])
-        #expect(manifest.phases.allSatisfy { ($0.tokens ?? 0) > 0 && ($0.tokens ?? 0) <= 10_000_000 })
+        #expect(manifest.phases.map(\.name) == ["pretrain-1", "pretrain-2", "anneal", "sft-1", "sft-2", "aries"])
+        #expect(manifest.phases.map(\.kind) == [.pretrain, .pretrain, .pretrain, .sft, .sft, .preference])
+        #expect(manifest.packedPhases.allSatisfy { ($0.tokens ?? 0) > 0 && ($0.tokens ?? 0) <= 10_000_000 })
+        #expect(manifest.phase(named: "aries")?.prompts == "arithmetic-train")
         // Every note is about an optional source.
         #expect(loaded.notes.allSatisfy { note in
             manifest.sources.contains { $0.spec.optional && note.hasPrefix("source '\($0.name)'") }

@@ -13,6 +13,10 @@ public struct DedupConfig: Sendable, Equatable {
     public var minhashConfig: MinHashConfig
     /// Sources whose `domain` is listed here shingle with `Shingling.code`.
     public var codeDomains: [String]
+    /// Sources whose `domain` is listed here get no MinHash signature (exact dedup still applies):
+    /// templated data such as generated chat records or arithmetic problems shares most of its
+    /// n-grams by design, and near-duplicate removal would keep one problem of thousands.
+    public var nearDuplicateExemptDomains: [String] = []
     /// Which document of a cluster stays.
     public var keep: KeepPolicy
     /// Also write the removed documents (with their cluster and the id they duplicate).

@@ -37,7 +37,7 @@ public struct SignatureStage: TaskStage {
             let hash = config.exactNormalize ? XXHash.xxh3_128(Self.normalizedForExact(document.text))
                                              : XXHash.xxh3_128(document.text)
             if config.exact { exact.append((hash, UInt32(index))) }
-            if config.minhash {
+            if config.minhash && !config.nearDuplicateExemptDomains.contains(source.domain) {
                 let hasher = config.codeDomains.contains(source.domain) ? code : words
                 let found = scratch.withUnsafeMutableBufferPointer { hasher.signature(document.text, simplifier: &simplifier, into: $0) }
                 if found {

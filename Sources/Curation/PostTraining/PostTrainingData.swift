@@ -17,7 +17,7 @@ public enum PostTrainingData {
     }
 
     /// `{"id":...,"prompt":...,"answer":...,"solution":...}` per line: a held-out set for evaluation.
-    public static func writeEvaluationItems(_ items: [EvaluationItem], to path: String) throws {
+    public static func writeEvaluationItems(_ items: [HeldOutItem], to path: String) throws {
         let file = try AtomicOutputFile(path: path)
         var line: [UInt8] = []
         for item in items {

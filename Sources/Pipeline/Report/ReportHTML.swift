@@ -8,6 +8,8 @@ public enum ReportHTML {
         var body = "<h1>plm run report</h1><p class=\"muted\">\(HTML.escape(report.root))</p>"
         body += proof(report)
         body += section("Evaluation matrix", evaluationMatrix(report))
+        body += section("Held-out tasks", tasks(report))
+        body += section("Preference rounds", alignRounds(report))
         body += section("Training", training(report))
         body += section("Generations", generations(report))
         body += section("Data funnel", funnel(report))
@@ -108,6 +110,48 @@ public enum ReportHTML {
         return "<p>All phases on one step axis; dashed lines mark where each phase starts.</p>"
             + SVGChart.lines(series, markers: markers, xLabel: "step", yLabel: "loss (nats/token)")
             + SVGChart.lines([lr], markers: markers, xLabel: "step", yLabel: "learning rate", height: 200)
+    }
+
+    /// Exact-match accuracy on each evaluation set after each phase, with its 95% interval, and the
+    /// first replies of the last phase.
+    static func tasks(_ report: RunReport) -> String {
+        let names = Array(Set(report.evaluations.flatMap { $0.tasks.keys })).sorted()
+        guard !names.isEmpty else { return "<p class=\"muted\">(no evaluation sets in the manifest)</p>" }
+        func percent(_ value: Double) -> String { String(format: "%.1f", 100 * value) }
+        let header = "<tr><th>checkpoint \\ evaluation set</th>" + names.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr>"
+        let rows = report.evaluations.map { evaluation in
+            "<tr><td>after \(HTML.escape(evaluation.phase))</td>" + names.map { name in
+                guard let score = evaluation.tasks[name] else { return "<td>-</td>" }
+                return "<td>\(percent(score.accuracy))% <span class=\"muted\">(\(percent(score.low))-\(percent(score.high))%, "
+                    + "\(score.correct)/\(score.total))</span></td>"
+            }.joined() + "</tr>"
+        }.joined()
+        var examples = ""
+        if let last = report.evaluations.last(where: { !$0.tasks.isEmpty }) {
+            examples = "<h3>replies after \(HTML.escape(last.phase))</h3>" + last.tasks.keys.sorted().flatMap { name in
+                last.tasks[name]!.examples.map { example in
+                    "<pre><b>\(HTML.escape(example.prompt))</b>\n\(HTML.escape(example.reply))\n"
+                        + "<span class=\"\(example.correct ? "good" : "bad")\">expected \(HTML.escape(example.answer))</span></pre>"
+                }
+            }.joined()
+        }
+        return "<p>Greedy replies to held-out items, scored by each set's rule; the interval is Wilson's at 95%.</p>"
+            + "<table>\(header)\(rows)</table>" + examples
+    }
+
+    /// Each preference round: prompts, answers, how often first and refined answers were right, pairs made.
+    static func alignRounds(_ report: RunReport) -> String {
+        guard !report.alignRounds.isEmpty else { return "<p class=\"muted\">(no preference phase)</p>" }
+        return report.alignRounds.keys.sorted().map { phase in
+            let rows = report.alignRounds[phase]!.map { round in
+                "<tr><td>\(round.round)</td><td>\(n(round.prompts))</td><td>\(n(round.answers))</td>"
+                    + "<td>\(String(format: "%.1f%%", 100 * round.sampledAccuracy))</td>"
+                    + "<td>\(round.refinedAccuracy.map { String(format: "%.1f%%", 100 * $0) } ?? "-")</td>"
+                    + "<td>\(n(round.pairs))</td><td>\(String(format: "%.1f", round.seconds))</td></tr>"
+            }.joined()
+            return "<h3>\(HTML.escape(phase))</h3><table><tr><th>round</th><th>prompts</th><th>answers</th><th>sampled right</th>"
+                + "<th>refined right</th><th>pairs</th><th>sampling s</th></tr>\(rows)</table>"
+        }.joined()
     }
 
     static func generations(_ report: RunReport) -> String {

@@ -67,6 +67,8 @@ public struct RunReport: Codable, Sendable {
     public var phases: [String]
     public var evaluations: [PhaseEvaluation]
     public var baselines: BaselineEvaluation?
+    /// Preference phase to its rounds (sampling and pairs), in order.
+    public var alignRounds: [String: [AriesRoundSummary]] = [:]
 
     /// Reads the run folder `root` (written by `plm run`).
     public init(root: String) throws {
@@ -92,6 +94,14 @@ public struct RunReport: Codable, Sendable {
         }
         baselines = (try? FileInput.readAll(path: root + "/eval/baselines/eval.json"))
             .flatMap { try? JSONDecoder().decode(BaselineEvaluation.self, from: Data($0)) }
+        for phase in phases {
+            let rounds = FileSystem.list(root + "/align/\(phase)").filter { $0.hasPrefix("round-") }
+                .compactMap { name in
+                    (try? FileInput.readAll(path: root + "/align/\(phase)/\(name)/summary.json"))
+                        .flatMap { try? JSONDecoder().decode(AriesRoundSummary.self, from: Data($0)) }
+                }.sorted { $0.round < $1.round }
+            if !rounds.isEmpty { alignRounds[phase] = rounds }
+        }
     }
 
     /// Per stage and source, documents and bytes in and out; and every drop reason with its counts.
@@ -208,6 +218,16 @@ extension RunReport {
             lines.append(row("unigram", baselines.unigram, ratio: false))
         }
         for evaluation in evaluations { lines.append(row("after " + evaluation.phase, evaluation.splits, ratio: true)) }
+        let tasks = Array(Set(evaluations.flatMap { $0.tasks.keys })).sorted()
+        for task in tasks {
+            lines.append("\(task) (exact match, 95% CI):")
+            for evaluation in evaluations {
+                guard let score = evaluation.tasks[task] else { continue }
+                lines.append("  after \(evaluation.phase)".padding(toLength: 28, withPad: " ", startingAt: 0)
+                    + String(format: "%5.1f%% (%.1f-%.1f%%), %d of %d", 100 * score.accuracy, 100 * score.low,
+                             100 * score.high, score.correct, score.total))
+            }
+        }
         for evaluation in evaluations {
             guard let generation = evaluation.generations.first else { continue }
             let text = (generation.prompt + generation.text).replacingOccurrences(of: "\n", with: "\\n")
