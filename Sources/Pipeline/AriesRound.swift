@@ -42,10 +42,12 @@ public struct AriesRoundSummary: Codable, Sendable, Equatable {
     public var sampledAccuracy: Double
     public var refinedAccuracy: Double?
     public var pairs: Int
+    /// Prompts left out: with a reply (and a refinement turn) they do not fit in the context.
+    public var tooLong: Int = 0
     public var seconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case round, prompts, answers, pairs, seconds
+        case round, prompts, answers, pairs, seconds, tooLong = "too_long"
         case sampledAccuracy = "sampled_accuracy", refinedAccuracy = "refined_accuracy"
     }
 }
@@ -100,6 +102,12 @@ public enum AriesRound {
         var records: [AriesRecord] = []
         records.reserveCapacity(prompts.count)
         for (index, item) in prompts.enumerated() {
+            // The refinement turn holds the prompt, an answer and the request: it must fit with its reply.
+            let longest = [ChatMessage(role: .user, content: item.prompt),
+                           ChatMessage(role: .assistant, content: "x"),
+                           ChatMessage(role: .user, content: settings.refinePrompt)]
+            guard replier.fits(settings.refine ? longest : [longest[0]],
+                               maxTokens: settings.refine ? 2 * settings.maxTokens : settings.maxTokens) else { continue }
             var answers: [AriesAnswer] = []
             for k in 0..<settings.samples {
                 // Every draw has its own seed, so a resumed round samples exactly the same answers.
@@ -149,13 +157,14 @@ public enum AriesRound {
     }
 
     /// What the round's sampling did, for its summary.
-    public static func summary(_ records: [AriesRecord], round: Int, seconds: Double) -> AriesRoundSummary {
+    public static func summary(_ records: [AriesRecord], round: Int, asked: Int, seconds: Double) -> AriesRoundSummary {
         let answers = records.flatMap(\.answers)
         let first = answers.isEmpty ? 0 : answers.map(\.score).reduce(0, +) / Double(answers.count)
         let refined = answers.compactMap(\.refinedScore)
         return AriesRoundSummary(round: round, prompts: records.count, answers: answers.count, sampledAccuracy: first,
                                  refinedAccuracy: refined.isEmpty ? nil : refined.reduce(0, +) / Double(refined.count),
-                                 pairs: records.filter { $0.chosen != nil }.count, seconds: seconds)
+                                 pairs: records.filter { $0.chosen != nil }.count, tooLong: asked - records.count,
+                                 seconds: seconds)
     }
 
     /// The round's pairs as preference records for the packer.

@@ -28,6 +28,11 @@ public struct ChatReplier {
         return tokens + opening
     }
 
+    /// Whether the conversation leaves `maxTokens` of room for a reply in the model's context.
+    public func fits(_ messages: [ChatMessage], maxTokens: Int) -> Bool {
+        promptIds(messages).count + maxTokens <= engine.config.maxPositionEmbeddings
+    }
+
     /// The reply's text (without the closing marker). A conversation too long to leave `maxTokens` of
     /// room in the context is an error naming both lengths.
     public func reply(to messages: [ChatMessage], sampling: SamplingOptions, maxTokens: Int) throws -> String {

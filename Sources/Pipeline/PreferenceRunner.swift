@@ -70,7 +70,7 @@ public enum PreferenceRunner {
                 let chosen = AriesRound.choose(prompts, count: settings.promptsPerRound, round: round, seed: settings.seed)
                 let start = DispatchTime.now().uptimeNanoseconds
                 let records = try AriesRound.sample(chosen, replier: replier, settings: settings, scorer: scorer, round: round)
-                let summary = AriesRound.summary(records, round: round,
+                let summary = AriesRound.summary(records, round: round, asked: chosen.count,
                                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                 try AriesRound.writeLines(records, to: folder + "/answers.jsonl")
                 try AriesRound.writeLines(records.compactMap(PreferenceLine.init), to: pairsPath)
@@ -84,13 +84,32 @@ public enum PreferenceRunner {
             }
             let made = try AriesRound.readLines(AriesRoundSummary.self, from: folder + "/summary.json").first?.pairs ?? 0
             guard made > 0 else {
-                throw ExecutorError(message: "preference phase '\(phase)' round \(round) made no pair: every answer to every "
-                    + "prompt scored the same (see \(folder)/answers.jsonl); sample more answers (align.samples) or "
-                    + "at a higher temperature")
+                // Every answer scored the same (all right, or all wrong): nothing to prefer. The round's steps
+                // pass without an update, so the rounds after it keep their place on the schedule.
+                say("round \(round) made no pair (see \(folder)/answers.jsonl): the model is unchanged over steps "
+                    + "\(steps.lowerBound)..<\(steps.upperBound)")
+                try skip(steps, from: own ?? referenceFolder, plan: plan, options: options)
+                continue
             }
             try train(plan: plan, settings: settings, data: folder + "/shards/train", steps: steps, reference: reference,
                       referenceFolder: referenceFolder, options: options, say: say)
         }
+    }
+
+    /// A checkpoint at the end of `steps` holding the weights and moments of `folder` unchanged.
+    static func skip(_ steps: Range<Int>, from folder: String, plan: TrainRunner.Plan, options: ModelOptions) throws {
+        let model = try Checkpoint.loadModel(from: folder, options: options)
+        let optimizer = AdamW(layout: model.layout, settings: plan.model.optimizer)
+        try Checkpoint.loadMoments(from: folder, into: optimizer)
+        let progress = try Checkpoint.progress(of: folder)
+        optimizer.step = progress.optimizerStep
+        let state = TrainerState(step: steps.upperBound, optimizerStep: progress.optimizerStep, phase: plan.phase,
+                                 schedule: plan.schedule.schedule, optimizer: plan.model.optimizer, seed: plan.model.seed,
+                                 tokensSeen: 0, batchTokens: plan.model.batchTokens, microBatchSize: plan.model.microBatchSize,
+                                 sequenceLength: plan.model.sequenceLength, threads: plan.threads,
+                                 dataPosition: ShardIteratorPosition(seed: plan.model.seed, shuffleBuffer: 0), lastLoss: nil)
+        try Checkpoint.save(model: model, optimizer: optimizer, state: state, in: plan.checkpointFolder, keep: 3,
+                            extraFiles: plan.tokenizerFiles)
     }
 
     /// The phase's steps cut into `rounds` consecutive ranges (the first ones one step longer when they

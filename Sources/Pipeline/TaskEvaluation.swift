@@ -19,11 +19,18 @@ public struct TaskScore: Codable, Sendable, Equatable {
     public var accuracy: Double
     public var low: Double
     public var high: Double
+    /// Items left out because the prompt and a reply do not fit in the model's context.
+    public var tooLong: Int
     public var examples: [TaskExample]
 
-    public init(correct: Int, total: Int, examples: [TaskExample] = []) {
+    enum CodingKeys: String, CodingKey {
+        case correct, total, accuracy, low, high, examples, tooLong = "too_long"
+    }
+
+    public init(correct: Int, total: Int, tooLong: Int = 0, examples: [TaskExample] = []) {
         self.correct = correct
         self.total = total
+        self.tooLong = tooLong
         accuracy = total > 0 ? Double(correct) / Double(total) : 0
         (low, high) = Self.wilson(correct: correct, total: total)
         self.examples = examples
@@ -77,17 +84,21 @@ public enum TaskEvaluation {
     public static func score(_ items: [EvaluationItem], replier: ChatReplier, scorer: ManifestEvaluation.ScorerKind,
                              maxItems: Int?, maxTokens: Int, keepExamples: Int = 5) throws -> TaskScore {
         let chosen = maxItems.map { Array(items.prefix($0)) } ?? items
-        var correct = 0
+        var correct = 0, tooLong = 0
         var examples: [TaskExample] = []
         for item in chosen {
-            let reply = try replier.reply(to: [ChatMessage(role: .user, content: item.prompt)], sampling: .greedy,
-                                          maxTokens: maxTokens)
+            let messages = [ChatMessage(role: .user, content: item.prompt)]
+            guard replier.fits(messages, maxTokens: maxTokens) else {
+                tooLong += 1
+                continue
+            }
+            let reply = try replier.reply(to: messages, sampling: .greedy, maxTokens: maxTokens)
             let right = scorer.score(response: reply, answer: item.answer) >= 1
             if right { correct += 1 }
             if examples.count < keepExamples {
                 examples.append(TaskExample(prompt: item.prompt, reply: reply, answer: item.answer, correct: right))
             }
         }
-        return TaskScore(correct: correct, total: chosen.count, examples: examples)
+        return TaskScore(correct: correct, total: chosen.count - tooLong, tooLong: tooLong, examples: examples)
     }
 }

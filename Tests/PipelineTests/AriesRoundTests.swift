@@ -55,8 +55,8 @@ import Testing
         } else {
             Issue.record("not a preference record")
         }
-        let summary = AriesRound.summary(records, round: 1, seconds: 2)
-        #expect(summary.prompts == 2 && summary.answers == 2 && summary.pairs == 1)
+        let summary = AriesRound.summary(records, round: 1, asked: 3, seconds: 2)
+        #expect(summary.prompts == 2 && summary.answers == 2 && summary.pairs == 1 && summary.tooLong == 1)
         #expect(summary.sampledAccuracy == 0.5 && summary.refinedAccuracy == 1)
     }
 
