@@ -23,7 +23,8 @@ public enum DecontaminateRunner {
         }
         let index = EvaluationNGramIndex(sets: sets, ngramSize: settings.ngramSize)
         say("decontaminate: \(index.count) grams of \(settings.ngramSize) words (shorter items whole) from "
-            + sets.map { "\($0.name) (\($0.items.count) items)" }.joined(separator: ", ") + ", mode \(settings.mode.rawValue)")
+            + sets.map { "\($0.name) (\($0.items.count) items)" }.joined(separator: ", ") + ", mode \(settings.mode.rawValue)"
+            + (index.tooShort > 0 ? "; \(index.tooShort) items under \(index.minimumWords) words left out" : ""))
         let stage = DecontaminateStage(root: layout.root, input: TrainingDocuments.filtered.folder,
                                        sources: manifest.sources.map(\.name), tasks: ingest.tasks,
                                        decontaminator: Decontaminator(index: index, mode: DecontaminationMode(rawValue: settings.mode.rawValue)!))

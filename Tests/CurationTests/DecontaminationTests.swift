@@ -23,10 +23,11 @@ import Testing
     }
 
     @Test func wordsAreLowercasedAndSplitOnEverythingButLettersAndDigits() {
-        let text = "Hello, WORLD! Ünïcode-42 x"
+        let text = "Hello, WORLD! Ünïcode-42 x≤1"
         let words = DecontaminationWords.words(in: text)
         let bytes = Array(text.utf8)
-        #expect(words.map { String(decoding: bytes[$0.bytes], as: UTF8.self) } == ["Hello", "WORLD", "Ünïcode", "42", "x"])
+        #expect(words.map { String(decoding: bytes[$0.bytes], as: UTF8.self) }
+                == ["Hello", "WORLD", "Ünïcode", "-", "42", "x", "≤", "1"])
         #expect(words[0].hash == DecontaminationWords.words(in: "hello")[0].hash)
         #expect(words[2].hash == DecontaminationWords.words(in: "ünïcode")[0].hash)
     }
@@ -45,15 +46,21 @@ import Testing
 
     @Test func caseAndPunctuationDoNotHideAnOverlap() {
         let decontaminator = Decontaminator(index: index([Self.item]))
-        #expect(decontaminator.check("FOX -- jumps, over THE lazy dog; while the farmer (sleeps) under an OLD") != nil)
+        #expect(decontaminator.check("FOX... jumps, over THE lazy dog; while the farmer (sleeps) under an OLD") != nil)
     }
 
-    @Test func aShortItemMatchesOnlyWhole() throws {
+    @Test func aShortItemMatchesOnlyWholeAndOperatorsCount() throws {
         let decontaminator = Decontaminator(index: index(["What is 47 + 38?"]))
         #expect(decontaminator.check("quiz: what is 47 plus 38 maybe") == nil)
         #expect(decontaminator.check("what is 47 + 3") == nil)
+        // Another operator is another problem.
+        #expect(decontaminator.check("What is 47 - 38?") == nil)
         let finding = try #require(decontaminator.check("Question one. What is 47+38? Think."))
         #expect(finding.ngram == "What is 47 + 38")
+        // Items of fewer than four words would match unrelated text: left out, and counted.
+        let tiny = index(["52 54", "Yes.", "What is 47 + 38?"])
+        #expect(tiny.tooShort == 2)
+        #expect(Decontaminator(index: tiny).check("uuid fields 52 54 yes") == nil)
     }
 
     @Test func dropRemovesCutRemovesExactlyTheSpan() throws {
@@ -84,8 +91,8 @@ import Testing
     }
 
     @Test func everySetAGramBelongsToIsNamed() throws {
-        let index = EvaluationNGramIndex(sets: [(name: "a", items: [Self.item]), (name: "b", items: [Self.item, "short one"])])
-        let finding = try #require(Decontaminator(index: index).check(Self.thirteen + " and a short one"))
+        let index = EvaluationNGramIndex(sets: [(name: "a", items: [Self.item]), (name: "b", items: [Self.item, "a short one here"])])
+        let finding = try #require(Decontaminator(index: index).check(Self.thirteen + " and a short one here"))
         #expect(finding.sets == ["a", "b"])
     }
 

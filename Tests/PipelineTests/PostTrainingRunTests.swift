@@ -168,6 +168,12 @@ struct PostTrainingRunTests {
         let report = try RunReport.build(root: out)
         #expect(report.report.alignRounds["aries"]?.count == 2)
         #expect(String(decoding: try FileInput.readAll(path: report.html), as: UTF8.self).contains("Held-out tasks"))
+        // scripts/test opens this page (every section, the post-training ones included) in headless Chromium
+        // (scripts/check-report).
+        if let keep = ProcessInfo.processInfo.environment["PLM_KEEP_REPORT"] {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(atPath: report.html, toPath: keep)
+        }
         #expect(try Self.run(root).isEmpty)
     }
 }

@@ -166,11 +166,6 @@ struct StageGraphTests {
         #expect(!html.contains("<script") && html.components(separatedBy: "<svg").count - 1 >= 4)
         #expect(html.contains(String(format: "%.3f", last.splits["two"]!.loss)))
         #expect(FileSystem.exists(root + "/out/report.json"))
-        // scripts/test opens this page in headless Chromium (scripts/check-report).
-        if let keep = ProcessInfo.processInfo.environment["PLM_KEEP_REPORT"] {
-            try? FileManager.default.removeItem(atPath: keep)
-            try FileManager.default.copyItem(atPath: built.html, toPath: keep)
-        }
         #expect(FileSystem.exists(root + "/out/train/two/checkpoints/step-00000004/model.safetensors"))
         #expect(FileSystem.exists(root + "/out/fingerprints/train/two.json"))
         // Checkpoints carry the tokenizer, so a checkpoint folder loads on its own.

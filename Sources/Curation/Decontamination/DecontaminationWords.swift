@@ -2,7 +2,9 @@ import CorpusIO
 
 /// The words decontamination compares: a text lowercased and split on every character that is not a
 /// letter or a digit (Unicode properties), as the n-gram overlap checks of GPT-3's and Llama's reports
-/// normalise text. Each word is kept as a 64-bit hash of its lowercased UTF-8 bytes (the only thing
+/// normalise text; except that arithmetic operators (`+ - * / = < > ^ %` and Unicode math symbols) are
+/// words of their own, so that "47 + 38" and "47 - 38" stay different problems and a lone "52 54" in code
+/// does not look like the question "52 + 54 = ?". Each word is kept as a 64-bit hash of its lowercased UTF-8 bytes (the only thing
 /// n-grams are made of) and the byte range it covers in the original text (what `cut` removes).
 public struct NormalisedWord: Sendable, Equatable {
     public var hash: UInt64
@@ -31,12 +33,26 @@ public enum DecontaminationWords {
                 case 0x41...0x5A:
                     if current.isEmpty { start = offset }
                     current.append(byte + 0x20)
+                case 0x2B, 0x2D, 0x2A, 0x2F, 0x3D, 0x3C, 0x3E, 0x5E, 0x25:
+                    finish()
+                    start = offset
+                    current.append(byte)
+                    offset += width
+                    finish()
+                    continue
                 default:
                     finish()
                 }
             } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                 if current.isEmpty { start = offset }
                 current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+            } else if scalar.properties.generalCategory == .mathSymbol {
+                finish()
+                start = offset
+                current.append(contentsOf: String(scalar).utf8)
+                offset += width
+                finish()
+                continue
             } else {
                 finish()
             }

@@ -2,7 +2,8 @@
 ///
 /// Rule: every run of `ngramSize` consecutive normalised words of an item is indexed; an item with
 /// fewer words than that is indexed whole, as one gram of its own length (a short test prompt would
-/// otherwise never match anything). A gram is keyed by two independent 64-bit hashes of its word
+/// otherwise never match anything), unless it has fewer than `minimumWords`: two or three words match
+/// too much unrelated text to mean anything (such items are counted in `tooShort`). A gram is keyed by two independent 64-bit hashes of its word
 /// hashes; a lookup must match both, so a false match needs a 128-bit collision (about 2^-64 per pair
 /// of grams), which is why the words themselves are not stored.
 public struct EvaluationNGramIndex: Sendable {
@@ -19,16 +20,23 @@ public struct EvaluationNGramIndex: Sendable {
     }
 
     public let ngramSize: Int
+    public let minimumWords: Int
+    /// Items left out: fewer than `minimumWords` words.
+    public private(set) var tooShort = 0
     /// Gram length (ngramSize, or a shorter whole item's length) to its grams.
     private(set) var grams: [Int: [Key: Entry]] = [:]
 
-    public init(sets: [(name: String, items: [String])], ngramSize: Int = 13) {
+    public init(sets: [(name: String, items: [String])], ngramSize: Int = 13, minimumWords: Int = 4) {
         precondition(ngramSize >= 1)
         self.ngramSize = ngramSize
+        self.minimumWords = min(minimumWords, ngramSize)
         for set in sets {
             for item in set.items {
                 let words = DecontaminationWords.words(in: item)
-                guard !words.isEmpty else { continue }
+                guard words.count >= self.minimumWords, !words.isEmpty else {
+                    tooShort += 1
+                    continue
+                }
                 let length = min(ngramSize, words.count)
                 let hashes = words.map(\.hash)
                 for start in 0...(words.count - length) {
