@@ -59,8 +59,15 @@ public enum PreferenceRunner {
         for (round, steps) in roundRanges(plan.steps, rounds: settings.rounds).enumerated() {
             let own = Checkpoint.latestIntact(in: plan.checkpointFolder, warn: say)
             let ownStep = try own.map { try Checkpoint.progress(of: $0).step }
-            if let ownStep, ownStep >= steps.upperBound { continue }
             let folder = layout.alignRound(phase: phase, round: round)
+            if let ownStep, ownStep >= steps.upperBound {
+                // Trained; scored unless the run stopped between the two (the latest checkpoint is then this round's).
+                if ownStep == steps.upperBound {
+                    try scoreRound(folder: folder, round: round, pipeline: pipeline, manifest: manifest, plan: plan,
+                                   tokenizer: tokenizer, options: options, threads: threads, say: say)
+                }
+                continue
+            }
             let pairsPath = folder + "/pairs.jsonl"
             if !FileSystem.exists(folder + "/summary.json") {
                 // The model as the round starts: the end of the previous round, or the reference.
@@ -89,11 +96,40 @@ public enum PreferenceRunner {
                 say("round \(round) made no pair (see \(folder)/answers.jsonl): the model is unchanged over steps "
                     + "\(steps.lowerBound)..<\(steps.upperBound)")
                 try skip(steps, from: own ?? referenceFolder, plan: plan, options: options)
+                try scoreRound(folder: folder, round: round, pipeline: pipeline, manifest: manifest, plan: plan,
+                               tokenizer: tokenizer, options: options, threads: threads, say: say)
                 continue
             }
             try train(plan: plan, settings: settings, data: folder + "/shards/train", steps: steps, reference: reference,
                       referenceFolder: referenceFolder, options: options, say: say)
+            try scoreRound(folder: folder, round: round, pipeline: pipeline, manifest: manifest, plan: plan,
+                           tokenizer: tokenizer, options: options, threads: threads, say: say)
         }
+    }
+
+    /// The held-out scores of the model as a round leaves it (`round-<r>/evaluation.json`), so the report
+    /// shows what each round added, not only the phase's end.
+    static func scoreRound(folder: String, round: Int, pipeline: PipelineConfig, manifest: Manifest, plan: TrainRunner.Plan,
+                           tokenizer: BPETokenizer, options: ModelOptions, threads: Int, say: (String) -> Void) throws {
+        let path = folder + "/evaluation.json"
+        guard !manifest.evaluations.isEmpty, !FileSystem.exists(path),
+              let checkpoint = Checkpoint.latestIntact(in: plan.checkpointFolder, warn: say) else { return }
+        let eval = try pipeline.evalSettings()
+        let model = try Checkpoint.loadModel(from: checkpoint, options: options)
+        let replier = try ChatReplier(engine: PLMEngine(weights: EngineWeights(model: model, type: .f32), threads: threads),
+                                      tokenizer: tokenizer)
+        let layout = try RunLayout(pipeline: pipeline)
+        var scores: [String: TaskScore] = [:]
+        for evaluation in manifest.evaluations {
+            let items = try TaskEvaluation.items(of: evaluation, layout: layout)
+            guard !items.isEmpty else { continue }
+            let score = try TaskEvaluation.score(items, replier: replier, scorer: evaluation.scorer, maxItems: eval.maxItems,
+                                                 maxTokens: eval.taskMaxTokens, keepExamples: 0)
+            say(String(format: "round %d: %@ %d of %d correct (%.1f%%, 95%% CI %.1f-%.1f%%)", round, evaluation.name,
+                       score.correct, score.total, 100 * score.accuracy, 100 * score.low, 100 * score.high))
+            scores[evaluation.name] = score
+        }
+        try EvalRunner.write(scores, to: path)
     }
 
     /// A checkpoint at the end of `steps` holding the weights and moments of `folder` unchanged.

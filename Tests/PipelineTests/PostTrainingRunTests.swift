@@ -156,6 +156,9 @@ struct PostTrainingRunTests {
             let answers = try AriesRound.readLines(AriesRecord.self, from: folder + "/answers.jsonl")
             #expect(answers.count == 3 && answers.allSatisfy { $0.answers.count == 2 && $0.answers.allSatisfy { $0.refined != nil } })
             #expect(FileSystem.exists(folder + "/pairs.jsonl"))
+            let scores = try JSONDecoder().decode([String: TaskScore].self,
+                                                  from: Data(contentsOf: URL(fileURLWithPath: folder + "/evaluation.json")))
+            #expect(scores["sums-heldout"]?.total == 5)
         }
         #expect(Checkpoint.latest(in: out + "/train/aries/checkpoints").map { (try? Checkpoint.progress(of: $0).step) ?? -1 } == 8)
         // Every phase is scored on the held-out set.
@@ -166,7 +169,7 @@ struct PostTrainingRunTests {
             #expect(score.total == 5 && score.low <= score.accuracy && score.accuracy <= score.high)
         }
         let report = try RunReport.build(root: out)
-        #expect(report.report.alignRounds["aries"]?.count == 2)
+        #expect(report.report.alignRounds["aries"]?.count == 2 && report.report.alignScores["aries"]?.count == 2)
         #expect(String(decoding: try FileInput.readAll(path: report.html), as: UTF8.self).contains("Held-out tasks"))
         // scripts/test opens this page (every section, the post-training ones included) in headless Chromium
         // (scripts/check-report).

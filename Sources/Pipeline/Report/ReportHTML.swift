@@ -119,12 +119,18 @@ public enum ReportHTML {
         guard !names.isEmpty else { return "<p class=\"muted\">(no evaluation sets in the manifest)</p>" }
         func percent(_ value: Double) -> String { String(format: "%.1f", 100 * value) }
         let header = "<tr><th>checkpoint \\ evaluation set</th>" + names.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr>"
-        let rows = report.evaluations.map { evaluation in
-            "<tr><td>after \(HTML.escape(evaluation.phase))</td>" + names.map { name in
-                guard let score = evaluation.tasks[name] else { return "<td>-</td>" }
+        func row(_ label: String, _ scores: [String: TaskScore]) -> String {
+            "<tr><td>\(HTML.escape(label))</td>" + names.map { name in
+                guard let score = scores[name] else { return "<td>-</td>" }
                 return "<td>\(percent(score.accuracy))% <span class=\"muted\">(\(percent(score.low))-\(percent(score.high))%, "
                     + "\(score.correct)/\(score.total))</span></td>"
             }.joined() + "</tr>"
+        }
+        let rows = report.evaluations.map { evaluation in
+            // A preference phase's rounds before its last, then the phase's own evaluation (its last round).
+            (report.alignScores[evaluation.phase] ?? []).enumerated().dropLast().map { round, scores in
+                row("after \(evaluation.phase) round \(round)", scores)
+            }.joined() + row("after " + evaluation.phase, evaluation.tasks)
         }.joined()
         var examples = ""
         if let last = report.evaluations.last(where: { !$0.tasks.isEmpty }) {

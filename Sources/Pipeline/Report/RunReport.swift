@@ -69,6 +69,8 @@ public struct RunReport: Codable, Sendable {
     public var baselines: BaselineEvaluation?
     /// Preference phase to its rounds (sampling and pairs), in order.
     public var alignRounds: [String: [AriesRoundSummary]] = [:]
+    /// Preference phase to each round's held-out scores (evaluation set to score), in round order.
+    public var alignScores: [String: [[String: TaskScore]]] = [:]
 
     /// Reads the run folder `root` (written by `plm run`).
     public init(root: String) throws {
@@ -100,7 +102,13 @@ public struct RunReport: Codable, Sendable {
                     (try? FileInput.readAll(path: root + "/align/\(phase)/\(name)/summary.json"))
                         .flatMap { try? JSONDecoder().decode(AriesRoundSummary.self, from: Data($0)) }
                 }.sorted { $0.round < $1.round }
-            if !rounds.isEmpty { alignRounds[phase] = rounds }
+            if !rounds.isEmpty {
+                alignRounds[phase] = rounds
+                alignScores[phase] = rounds.map { round in
+                    (try? FileInput.readAll(path: root + "/align/\(phase)/round-\(round.round)/evaluation.json"))
+                        .flatMap { try? JSONDecoder().decode([String: TaskScore].self, from: Data($0)) } ?? [:]
+                }
+            }
         }
     }
 
@@ -221,11 +229,17 @@ extension RunReport {
         let tasks = Array(Set(evaluations.flatMap { $0.tasks.keys })).sorted()
         for task in tasks {
             lines.append("\(task) (exact match, 95% CI):")
-            for evaluation in evaluations {
-                guard let score = evaluation.tasks[task] else { continue }
-                lines.append("  after \(evaluation.phase)".padding(toLength: 28, withPad: " ", startingAt: 0)
+            func line(_ name: String, _ score: TaskScore) -> String {
+                "  after \(name)".padding(toLength: 28, withPad: " ", startingAt: 0)
                     + String(format: "%5.1f%% (%.1f-%.1f%%), %d of %d", 100 * score.accuracy, 100 * score.low,
-                             100 * score.high, score.correct, score.total))
+                             100 * score.high, score.correct, score.total)
+            }
+            for evaluation in evaluations {
+                for (round, scores) in (alignScores[evaluation.phase] ?? []).enumerated().dropLast() {
+                    if let score = scores[task] { lines.append(line("\(evaluation.phase) round \(round)", score)) }
+                }
+                guard let score = evaluation.tasks[task] else { continue }
+                lines.append(line(evaluation.phase, score))
             }
         }
         for evaluation in evaluations {
