@@ -1,3 +1,5 @@
+import Curation
+
 /// The pipeline's `align:` section: ARIES-style preference rounds for `preference` phases. Each round
 /// samples answers to the phase's prompts with the current model, asks it to refine each answer, scores
 /// every answer with the phase's rule, pairs the best refined answer against the worst one, and trains
@@ -13,7 +15,7 @@ public struct AlignSettings: Sendable, Equatable {
     public var maxTokens = 32
     /// Ask for a refinement of each sampled answer (the ARIES self-refinement turn).
     public var refine = true
-    public var refinePrompt = "Check your work and give the corrected final answer."
+    public var refinePrompt = Refinement.request
     /// DPO's beta and label smoothing (cDPO's epsilon).
     public var beta = 0.1
     public var labelSmoothing = 0.0

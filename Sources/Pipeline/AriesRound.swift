@@ -1,4 +1,5 @@
 import CorpusIO
+import Curation
 import Foundation
 import PLMInference
 import Shards
@@ -80,6 +81,8 @@ public enum AriesRound {
                           guard case .object(let fields) = message, fields["role"]?.stringValue == "user" else { return nil }
                           return fields["content"]?.stringValue
                       }).first else { return }
+                // Refinement records teach the second turn; their question is already among the plain ones.
+                guard !user.contains(Refinement.attemptMarker) else { return }
                 prompts.append(AlignPrompt(id: record.id, prompt: user, answer: answer))
             }, onBadLine: { _ in })
         }
@@ -103,11 +106,10 @@ public enum AriesRound {
         records.reserveCapacity(prompts.count)
         for (index, item) in prompts.enumerated() {
             // The refinement turn holds the prompt, an answer and the request: it must fit with its reply.
-            let longest = [ChatMessage(role: .user, content: item.prompt),
-                           ChatMessage(role: .assistant, content: "x"),
-                           ChatMessage(role: .user, content: settings.refinePrompt)]
-            guard replier.fits(settings.refine ? longest : [longest[0]],
-                               maxTokens: settings.refine ? 2 * settings.maxTokens : settings.maxTokens) else { continue }
+            let longest = [ChatMessage(role: .user, content: Refinement.prompt(question: item.prompt, attempt: "x",
+                                                                               request: settings.refinePrompt))]
+            guard replier.fits([ChatMessage(role: .user, content: item.prompt)], maxTokens: settings.maxTokens),
+                  !settings.refine || replier.fits(longest, maxTokens: 2 * settings.maxTokens) else { continue }
             var answers: [AriesAnswer] = []
             for k in 0..<settings.samples {
                 // Every draw has its own seed, so a resumed round samples exactly the same answers.
@@ -117,8 +119,8 @@ public enum AriesRound {
                 let text = try replier.reply(to: first, sampling: sampling, maxTokens: settings.maxTokens)
                 var answer = AriesAnswer(text: text, score: scorer.score(response: text, answer: item.answer))
                 if settings.refine {
-                    let conversation = first + [ChatMessage(role: .assistant, content: text.isEmpty ? " " : text),
-                                                ChatMessage(role: .user, content: settings.refinePrompt)]
+                    let conversation = [ChatMessage(role: .user, content: Refinement.prompt(
+                        question: item.prompt, attempt: text.isEmpty ? "(none)" : text, request: settings.refinePrompt))]
                     let refined = try replier.reply(to: conversation, sampling: SamplingOptions(temperature: settings.temperature,
                                                                                                seed: seed &+ 1),
                                                     maxTokens: settings.maxTokens)

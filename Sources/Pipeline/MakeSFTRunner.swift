@@ -68,8 +68,12 @@ public enum MakeSFTRunner {
         var note: String?
         var output = PostTrainingOutput(records: [], stats: PostTrainingStats())
         if generated.generator == .arithmetic {
-            let records = ArithmeticTask(digits: generated.digits)
+            var records = ArithmeticTask(digits: generated.digits)
                 .records(count: generated.examples ?? ArithmeticTask.defaultCount, seed: generated.seed, split: generated.split)
+            // A third of the problems again as a refinement turn (a first attempt to check), which the
+            // preference rounds ask for; the prompts of ARIES are the plain problems (no refinement record
+            // carries a bare question).
+            records += Refinement.arithmeticRecords(from: records)
             output = PostTrainingOutput(records: records, stats: PostTrainingStats())
         } else {
             var inputs = source.spec.paths
@@ -94,7 +98,7 @@ public enum MakeSFTRunner {
         }
         let available = output.records.count
         var records = output.records
-        if let examples = generated.examples, examples < records.count {
+        if let examples = generated.examples, examples < records.count, generated.generator != .arithmetic {
             var random = SeededRandom(seed: generated.seed ^ 0x5346_5400)   // "SFT"
             let chosen = Array(records.indices).shuffled(using: &random).prefix(examples).sorted()
             records = chosen.map { records[$0] }
