@@ -119,9 +119,11 @@ public final class MetricsLog {
     /// Drops lines for steps at or after `step` (a resumed run rewrites them).
     public static func truncate(path: String, fromStep step: Int) throws {
         guard let bytes = try? FileInput.readAll(path: path) else { return }
+        // Only the step is read: next-token and DPO lines (`PreferenceStepMetrics`) are truncated alike.
+        struct Step: Decodable { var step: Int }
         let decoder = JSONDecoder()
         let kept = bytes.split(separator: 0x0A).filter { line in
-            guard let metrics = try? decoder.decode(StepMetrics.self, from: Data(line)) else { return false }
+            guard let metrics = try? decoder.decode(Step.self, from: Data(line)) else { return false }
             return metrics.step < step
         }
         try FileSystem.writeAtomically(kept.flatMap { Array($0) + [0x0A] }, to: path)

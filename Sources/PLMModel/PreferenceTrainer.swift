@@ -32,6 +32,10 @@ public struct PreferenceStepMetrics: Codable, Sendable, Equatable {
 /// How a preference phase trains.
 public struct PreferenceTrainerOptions: Sendable {
     public var loss: DPOLoss
+    /// Weight of a negative log-likelihood term on the chosen answers, per token (Iterative RPO, Pang et al.
+    /// 2024: DPO alone lowers the chosen answers' likelihood with the rejected ones', which on reasoning
+    /// tasks undoes what SFT taught); 0 is plain DPO.
+    public var chosenNLLWeight = 0.0
     /// Pairs per optimizer step, and per micro-batch (each micro-batch is 2 x pairs rows).
     public var pairsPerStep: Int
     public var microPairs: Int
@@ -162,16 +166,20 @@ public final class PreferenceTrainer {
             let batch = try source.next(pairs: options.microPairs, sequenceLength: t)
             let pairs = options.microPairs
             let referenceLogp = reference.sequenceLogProbabilities(batch)
+            let chosenTokens = (0..<pairs).map { row in
+                batch.lossMask.map { mask in mask[(row * t)..<((row + 1) * t)].reduce(0, +) }.map { Int($0) } ?? t
+            }
             policy.forwardBackwardSequences(batch) { logp in
                 var coefficients = [Double](repeating: 0, count: 2 * pairs)
                 for i in 0..<pairs {
                     let result = options.loss.evaluate(DPOLoss.Pair(
                         policyChosen: logp[i], policyRejected: logp[pairs + i],
                         referenceChosen: referenceLogp[i], referenceRejected: referenceLogp[pairs + i]))
-                    // The step's loss is the mean over its pairs.
-                    coefficients[i] = result.dChosen / total
+                    // The step's loss is the mean over its pairs; the NLL term is per chosen token.
+                    let nll = options.chosenNLLWeight / Double(max(1, chosenTokens[i]))
+                    coefficients[i] = (result.dChosen - nll) / total
                     coefficients[pairs + i] = result.dRejected / total
-                    loss += result.loss
+                    loss += result.loss - nll * logp[i]
                     chosenReward += result.chosenReward
                     rejectedReward += result.rejectedReward
                     if result.margin > 0 { correct += 1 }

@@ -19,6 +19,8 @@ public struct AlignSettings: Sendable, Equatable {
     /// DPO's beta and label smoothing (cDPO's epsilon).
     public var beta = 0.1
     public var labelSmoothing = 0.0
+    /// Weight of the per-token NLL of the chosen answers added to DPO (Iterative RPO); 0 is plain DPO.
+    public var chosenNLLWeight = 0.0
     /// Pairs per optimizer step.
     public var pairsPerStep = 16
     /// Overrides the schedule's learning rate for the preference phase (DPO wants a small one).
@@ -28,7 +30,7 @@ public struct AlignSettings: Sendable, Equatable {
     public init() {}
 
     static let yamlKeys = ["rounds", "prompts_per_round", "samples", "temperature", "max_tokens", "refine",
-                           "refine_prompt", "beta", "label_smoothing", "pairs_per_step", "learning_rate", "seed"]
+                           "refine_prompt", "beta", "label_smoothing", "nll_weight", "pairs_per_step", "learning_rate", "seed"]
 
     init(section: YAMLMapping?) throws(ConfigError) {
         self.init()
@@ -53,6 +55,10 @@ public struct AlignSettings: Sendable, Equatable {
         if let value = try section.optionalDouble("label_smoothing") {
             guard value >= 0, value < 0.5 else { throw section.invalid("label_smoothing", mustBe: "a number in [0, 0.5)") }
             labelSmoothing = value
+        }
+        if let value = try section.optionalDouble("nll_weight") {
+            guard value >= 0 else { throw section.invalid("nll_weight", mustBe: "a number at least 0") }
+            chosenNLLWeight = value
         }
         if let value = try section.optionalInt("pairs_per_step", atLeast: 1) { pairsPerStep = value }
         if let value = try section.optionalDouble("learning_rate") {

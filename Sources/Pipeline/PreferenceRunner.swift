@@ -213,6 +213,7 @@ extension PreferenceRunner {
             phase: plan.phase, checkpointInterval: plan.model.checkpointInterval, checkpointDirectory: plan.checkpointFolder,
             metricsPath: plan.metricsPath, seed: plan.model.seed)
         trainerOptions.checkpointExtraFiles = plan.tokenizerFiles
+        trainerOptions.chosenNLLWeight = settings.chosenNLLWeight
         let trainer = try PreferenceTrainer(policy: policy, reference: reference, source: source, options: trainerOptions)
         let own = Checkpoint.latestIntact(in: plan.checkpointFolder, warn: say)
         let ownStep = try own.map { try Checkpoint.progress(of: $0).step }

@@ -1,3 +1,4 @@
+import CorpusIO
 import Foundation
 import Shards
 import Testing
@@ -139,6 +140,46 @@ enum DPOFixtures {
         // The chosen answers' log-probability goes up against the rejected ones'.
         #expect(history.last!.chosenLogProbability - history.last!.rejectedLogProbability
                 > history[0].chosenLogProbability - history[0].rejectedLogProbability)
+    }
+
+    @Test func aSecondRoundAppendsToThePhasesMetrics() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plm-dpo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try DPOFixtures.pairFolder(folder)
+        for steps in [0..<2, 2..<5] {
+            var options = DPOFixtures.options(steps: steps, checkpoints: folder + "/checkpoints")
+            options.metricsPath = folder + "/metrics.jsonl"
+            let trainer = try PreferenceTrainer(
+                policy: PLMTransformer(config: DPOFixtures.config, seed: 3, options: ModelOptions(threads: 1)),
+                reference: PLMTransformer(config: DPOFixtures.config, seed: 3, options: ModelOptions(threads: 1)),
+                source: PreferenceBatchSource(directory: folder + "/train", seed: 0), options: options)
+            if steps.lowerBound > 0 { try trainer.continueFrom(previousPhase: try #require(Checkpoint.latest(in: folder + "/checkpoints"))) }
+            try trainer.run()
+        }
+        let lines = String(decoding: try FileInput.readAll(path: folder + "/metrics.jsonl"), as: UTF8.self).split(separator: "\n")
+        let steps = try lines.map { try JSONDecoder().decode(PreferenceStepMetrics.self, from: Data($0.utf8)).step }
+        #expect(steps == [0, 1, 2, 3, 4])
+    }
+
+    @Test func theNLLTermKeepsTheChosenAnswersLikely() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plm-dpo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try DPOFixtures.pairFolder(folder)
+        func final(nll: Double) throws -> PreferenceStepMetrics {
+            var options = DPOFixtures.options(steps: 0..<8)
+            options.chosenNLLWeight = nll
+            let trainer = try PreferenceTrainer(
+                policy: PLMTransformer(config: DPOFixtures.config, seed: 3, options: ModelOptions(threads: 1)),
+                reference: PLMTransformer(config: DPOFixtures.config, seed: 3, options: ModelOptions(threads: 1)),
+                source: PreferenceBatchSource(directory: folder + "/train", seed: 0), options: options)
+            let history = try trainer.run()
+            // At the start the loss is log 2 plus the chosen answers' per-token NLL.
+            if nll > 0 { #expect(history[0].loss > log(2) + 0.5) }
+            return history.last!
+        }
+        let plain = try final(nll: 0), anchored = try final(nll: 1)
+        #expect(anchored.chosenLogProbability > plain.chosenLogProbability)
+        #expect(anchored.rewardAccuracy == 1)
     }
 
     @Test func theSourceReadsChosenThenRejectedRowsAndResumesAtTheSamePair() throws {
