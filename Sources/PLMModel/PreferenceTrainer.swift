@@ -208,24 +208,6 @@ public final class PreferenceTrainer {
         return metrics
     }
 
-    /// Mean loss and reward accuracy of the policy on `batches` (pairs from `PreferenceBatchSource`), no update.
-    public func evaluate(_ batches: [TokenBatch]) -> (loss: Double, accuracy: Double) {
-        var loss = 0.0, correct = 0, pairs = 0
-        for batch in batches {
-            let half = batch.batchSize / 2
-            let policyLogp = policy.sequenceLogProbabilities(batch), referenceLogp = reference.sequenceLogProbabilities(batch)
-            for i in 0..<half {
-                let result = options.loss.evaluate(DPOLoss.Pair(policyChosen: policyLogp[i], policyRejected: policyLogp[half + i],
-                                                                referenceChosen: referenceLogp[i],
-                                                                referenceRejected: referenceLogp[half + i]))
-                loss += result.loss
-                if result.margin > 0 { correct += 1 }
-                pairs += 1
-            }
-        }
-        return pairs > 0 ? (loss / Double(pairs), Double(correct) / Double(pairs)) : (.nan, .nan)
-    }
-
     @discardableResult
     public func saveCheckpoint(lastLoss: Double? = nil) throws -> String? {
         guard let directory = options.checkpointDirectory else { return nil }

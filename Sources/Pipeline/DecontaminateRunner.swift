@@ -43,20 +43,8 @@ public enum DecontaminateRunner {
     /// What an evaluation set contributes to the index: each item's prompt (the question is what must not be
     /// seen in training; a short worked answer alone matches too much), or a text-only record's text.
     static func texts(of evaluation: ManifestEvaluation, layout: RunLayout) throws -> [String] {
-        let path = evaluation.path ?? layout.generatedEvaluation(name: evaluation.name)
-        guard FileSystem.exists(path) else {
-            throw ExecutorError(message: "evaluation set '\(evaluation.name)': \(path) does not exist"
-                + (evaluation.generated != nil ? " (run `plm make-sft` first)" : ""))
+        try TaskEvaluation.records(of: evaluation, layout: layout).flatMap { record in
+            ["prompt", "text"].compactMap { record[$0]?.stringValue }
         }
-        var texts: [String] = []
-        var number = 0
-        for line in try FileInput.readAll(path: path).split(separator: 0x0A) {
-            number += 1
-            guard case .object(let record)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line)) else {
-                throw ExecutorError(message: "\(path):\(number): not a JSON object")
-            }
-            for key in ["prompt", "text"] { if let text = record[key]?.stringValue { texts.append(text) } }
-        }
-        return texts
     }
 }

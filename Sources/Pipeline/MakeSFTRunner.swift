@@ -40,13 +40,9 @@ public enum MakeSFTRunner {
             }
             for evaluation in manifest.evaluations {
                 guard let generated = evaluation.generated else { continue }
-                let task = ArithmeticTask(digits: generated.digits)
-                let problems = task.problems(count: generated.examples ?? ArithmeticTask.defaultCount, seed: generated.seed,
-                                             split: generated.split)
-                let items = problems.enumerated().map { index, problem in
-                    HeldOutItem(id: "\(evaluation.name)#\(index)", prompt: problem.prompt, answer: problem.answer,
-                                solution: problem.solution)
-                }
+                let items = ArithmeticTask(digits: generated.digits)
+                    .records(count: generated.examples ?? ArithmeticTask.defaultCount, seed: generated.seed, split: generated.split)
+                    .compactMap(\.evaluationItem)
                 let path = layout.generatedEvaluation(name: evaluation.name)
                 try FileSystem.createDirectory(FileSystem.parent(of: path))
                 try PostTrainingData.writeEvaluationItems(items, to: path)

@@ -57,15 +57,15 @@ public struct TaskExample: Codable, Sendable, Equatable {
 
 /// Reads evaluation sets and scores a model on them.
 public enum TaskEvaluation {
-    /// The scored items of `evaluation`: its generated file under the run, or its own JSONL. Records
-    /// without both `prompt` and `answer` (text kept only for decontamination) are left out.
-    public static func items(of evaluation: ManifestEvaluation, layout: RunLayout) throws -> [EvaluationItem] {
+    /// The records of `evaluation`'s file (its generated file under the run, or its own JSONL), one JSON
+    /// object per non-blank line; a line that is not one is an error naming the file and line.
+    public static func records(of evaluation: ManifestEvaluation, layout: RunLayout) throws -> [[String: JSONValue]] {
         let path = evaluation.path ?? layout.generatedEvaluation(name: evaluation.name)
         guard FileSystem.exists(path) else {
             throw ExecutorError(message: "evaluation set '\(evaluation.name)': \(path) does not exist"
                 + (evaluation.generated != nil ? " (run `plm make-sft` first)" : ""))
         }
-        var items: [EvaluationItem] = []
+        var records: [[String: JSONValue]] = []
         var lineNumber = 0
         for line in try FileInput.readAll(path: path).split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -73,11 +73,18 @@ public enum TaskEvaluation {
             guard case .object(let record)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line)) else {
                 throw ExecutorError(message: "\(path):\(lineNumber): not a JSON object")
             }
-            guard let prompt = record["prompt"]?.stringValue, let answer = record["answer"]?.stringValue else { continue }
-            items.append(EvaluationItem(id: record["id"]?.stringValue ?? "\(evaluation.name)#\(lineNumber)",
-                                        prompt: prompt, answer: answer))
+            records.append(record)
         }
-        return items
+        return records
+    }
+
+    /// The scored items of `evaluation`. Records without both `prompt` and `answer` (text kept only for
+    /// decontamination) are left out.
+    public static func items(of evaluation: ManifestEvaluation, layout: RunLayout) throws -> [EvaluationItem] {
+        try records(of: evaluation, layout: layout).enumerated().compactMap { index, record in
+            guard let prompt = record["prompt"]?.stringValue, let answer = record["answer"]?.stringValue else { return nil }
+            return EvaluationItem(id: record["id"]?.stringValue ?? "\(evaluation.name)#\(index)", prompt: prompt, answer: answer)
+        }
     }
 
     /// Greedy replies to the first `maxItems` items (all when nil), scored by the set's rule.

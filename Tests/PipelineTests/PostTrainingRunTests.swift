@@ -4,9 +4,7 @@ import Foundation
 import PLMModel
 import Shards
 import Stages
-import Synchronization
 import Testing
-import Tokenization
 @testable import Pipeline
 
 /// The post-training part of a run on a tiny corpus: make-sft writes a generated arithmetic source and
@@ -101,23 +99,9 @@ struct PostTrainingRunTests {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
+    /// The graph's runner as the stage-graph tests drive it (the nodes that ran, in order).
     @discardableResult
-    static func run(_ root: String) throws -> [String] {
-        let loaded = try PipelineConfig.loadWithManifest(path: root + "/p.yaml")
-        let ran = Mutex<[String]>([])
-        let hooks = GraphRunner.Hooks(
-            say: { line in
-                if let range = line.range(of: ": done in ") { ran.withLock { $0.append(String(line[..<range.lowerBound])) } }
-            },
-            workers: 2,
-            loadEncoder: { path in
-                let bytes = try FileInput.readAll(path: path)
-                return (try BPETokenizer(model: TokenizerFileReader.parse(Data(bytes), path: path)), "test")
-            },
-            train: { path, phase, _ in try StageGraphTests.trainPhase(pipelinePath: path, phase: phase) })
-        try GraphRunner(pipeline: loaded.pipeline, manifest: loaded.manifest, hooks: hooks).run(.init())
-        return ran.withLock { $0 }
-    }
+    static func run(_ root: String) throws -> [String] { try StageGraphTests.run(root) }
 
     @Test("make-sft, decontaminate, SFT, DPO and ARIES phases run, are scored, and resume to nothing")
     func postTrainingPhases() throws {

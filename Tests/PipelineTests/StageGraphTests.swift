@@ -90,7 +90,7 @@ struct StageGraphTests {
 
     /// Runs the graph; returns the nodes that ran (not skipped) in order.
     @discardableResult
-    private static func run(_ root: String, _ selection: GraphRunner.Selection = .init()) throws -> [String] {
+    static func run(_ root: String, _ selection: GraphRunner.Selection = .init()) throws -> [String] {
         let loaded = try PipelineConfig.loadWithManifest(path: root + "/p.yaml")
         let ran = Mutex<[String]>([])
         let hooks = GraphRunner.Hooks(
