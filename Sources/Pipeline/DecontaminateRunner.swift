@@ -8,8 +8,13 @@ import Stages
 /// checked against them.
 public enum DecontaminateRunner {
     public struct Options: Sendable {
+        /// Run only this task (a cluster array element); nil runs them all.
+        public var task: Int?
         public var workers: Int?
-        public init(workers: Int? = nil) { self.workers = workers }
+        public init(task: Int? = nil, workers: Int? = nil) {
+            self.task = task
+            self.workers = workers
+        }
     }
 
     public static func run(pipeline: PipelineConfig, manifest: Manifest, options: Options,
@@ -28,7 +33,11 @@ public enum DecontaminateRunner {
         let stage = DecontaminateStage(root: layout.root, input: TrainingDocuments.filtered.folder,
                                        sources: manifest.sources.map(\.name), tasks: ingest.tasks,
                                        decontaminator: Decontaminator(index: index, mode: DecontaminationMode(rawValue: settings.mode.rawValue)!))
-        let summary = try LocalExecutor.run(stage, root: layout.root, workers: max(1, options.workers ?? pipeline.workers))
+        if let task = options.task, !(0..<stage.taskCount).contains(task) {
+            throw ExecutorError(message: "decontaminate has tasks 0-\(stage.taskCount - 1), not \(task)")
+        }
+        let summary = try LocalExecutor.run(stage, root: layout.root, workers: max(1, options.workers ?? pipeline.workers),
+                                            only: options.task.map { [$0] })
         var found: [String: Int] = [:]
         for task in summary.stats {
             for (source, counts) in task.sources {

@@ -137,7 +137,7 @@ public struct GraphRunner {
     /// The pack stage runs one task per packed phase. When the manifest's list of phases changed, the
     /// packs written for the old list (their task count) are dropped whole: every pack node then reruns,
     /// since a task's number no longer names the same phase.
-    private func forgetPacksOfAnotherPhaseList() throws {
+    func forgetPacksOfAnotherPhaseList() throws {
         let packs = graph.nodes.filter { if case .pack = $0.kind { return true } else { return false } }
         let stage = layout.stage(PackStage.stageName)
         guard let written = try stage.allStats().first?.tasks, written != packs.count else { return }
@@ -149,7 +149,7 @@ public struct GraphRunner {
     }
 
     /// Every input of `node` must be done with the current settings.
-    private func requireInputs(of node: StageNode) throws {
+    func requireInputs(of node: StageNode) throws {
         for name in node.inputs {
             let input = graph.node(named: name)!
             let state = state(of: input)
@@ -170,7 +170,7 @@ public struct GraphRunner {
     }
 
     /// Removes a stale node's markers and outputs (a pack node: only its own phase's task).
-    private func clear(_ node: StageNode) throws {
+    func clear(_ node: StageNode) throws {
         for part in node.parts {
             if case .pack = node.kind {
                 for task in part.tasks { layout.stage(part.stage).forget(task) }
@@ -248,7 +248,7 @@ public struct GraphRunner {
         }
     }
 
-    private var threads: Int { hooks.workers ?? pipeline.workers }
+    var threads: Int { hooks.workers ?? pipeline.workers }
 
     /// Runs `work` as the node's one task (marker, log and stats like every stage). The work itself ran
     /// before (it is not Sendable: it holds the pipeline); this writes its result and the marker.
@@ -262,12 +262,13 @@ public struct GraphRunner {
     }
 
     /// `run.json`: the nodes, their inputs and tasks, for `plm status` (which reads no pipeline).
-    private func writePlan() throws {
+    func writePlan() throws {
         let nodes: [[String: Any]] = graph.nodes.map { node in
             ["name": node.name, "inputs": node.inputs,
              "parts": node.parts.map { ["stage": $0.stage, "tasks": $0.tasks] as [String: Any] }]
         }
-        let object: [String: Any] = ["pipeline": pipeline.path, "nodes": nodes]
+        // Absolute: the same run gives the same plan whichever folder it was started from (a cluster job's).
+        let object: [String: Any] = ["pipeline": ConfigPaths.absolute(pipeline.path), "nodes": nodes]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
         try FileSystem.createDirectory(layout.root)
         try FileSystem.writeAtomically(Array(data) + [0x0A], to: layout.planPath)

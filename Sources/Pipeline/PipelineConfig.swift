@@ -37,7 +37,7 @@ public struct PipelineConfig {
     public var keyLocations: [String: ConfigLocation] = [:]
 
     /// Top-level sections later stages will define; accepted now as opaque mappings.
-    public static let reservedSections = ["tokenizer", "model", "schedule", "eval", "decontaminate", "align"]
+    public static let reservedSections = ["tokenizer", "model", "schedule", "eval", "decontaminate", "align", "executor"]
 
     static let keys = ["name", "description", "manifest", "output", "ingest", "dedup", "filters", "pack", "workers"]
         + reservedSections

@@ -13,5 +13,6 @@ struct PLM: ParsableCommand {
         subcommands: [RunCommand.self, ValidateCommand.self, MakeSFTCommand.self, IngestCommand.self, DedupCommand.self,
                       FilterCommand.self, DecontaminateCommand.self, TokenizerCommand.self, PackCommand.self, ShardsCommand.self, TrainCommand.self,
                       InspectCommand.self, StatusCommand.self, ReportCommand.self, StatsCommand.self, EnvCommand.self, TrainParityCommand.self,
-                      AlignCommand.self, EvalCommand.self, GenerateCommand.self, ChatCommand.self, ExportCommand.self])
+                      AlignCommand.self, EvalCommand.self, GenerateCommand.self, ChatCommand.self, ExportCommand.self,
+                      SlurmTaskCommand.self])
 }

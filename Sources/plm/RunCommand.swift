@@ -29,8 +29,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Run only this stage (or group of stages).")
     var only: String?
 
-    @Flag(help: "Print each stage's state (done, stale and why, to run) and input size; run nothing.")
+    @Flag(help: "Print each stage's state (done, stale and why, to run) and input size; run nothing. With --executor slurm: print the scripts, submit nothing.")
     var dryRun = false
+
+    @OptionGroup(title: "Executor (also the pipeline's executor: section)") var executor: ExecutorArguments
 
     func validate() throws {
         if only != nil && (from != nil || until != nil) { throw ValidationError("--only cannot be combined with --from or --until") }
@@ -40,6 +42,10 @@ struct RunCommand: ParsableCommand {
         let (config, manifest) = try pipeline.load()
         let runner = try GraphRunner(pipeline: config, manifest: manifest, hooks: RunHooks.make(workers: workers, root: config.output))
         let selection = GraphRunner.Selection(from: from, until: until, only: only)
+        let settings = try executor.settings(over: config.executorSettings())
+        if settings.kind == .slurm {
+            return try submit(runner, settings: settings, selection: selection)
+        }
         if dryRun {
             print("plan for \(runner.layout.root):")
             for line in try runner.plan(selection) { print("  " + line) }
@@ -52,6 +58,31 @@ struct RunCommand: ParsableCommand {
         print("report: \(built.html)")
         fflush(nil)   // redirected, stdout is block-buffered: keep the table before the closing line
         Console.say("done: \(config.output) (plm status \(config.output) shows each stage, plm stats the counters)")
+    }
+}
+
+extension RunCommand {
+    /// `--executor slurm`: the scripts (printed with --dry-run), or the submission and its job ids.
+    private func submit(_ runner: GraphRunner, settings: ExecutorSettings, selection: GraphRunner.Selection) throws {
+        let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? ConfigPaths.absolute(CommandLine.arguments[0])
+        let slurm = SlurmExecutor(runner: runner, settings: settings, binary: binary,
+                                  workingDirectory: FileManager.default.currentDirectoryPath)
+        if dryRun {
+            let jobs = try slurm.plan(selection)
+            if jobs.isEmpty { print("# nothing to submit: every selected stage is done") }
+            for job in jobs {
+                print("# ----- \(job.scriptPath)" + (job.node == jobs.first?.node && job.stage == jobs.first?.stage ? ""
+                    : " (sbatch --dependency=afterok:<the job before>)"))
+                print(job.script)
+            }
+            return
+        }
+        let jobs = try slurm.submit(selection, say: Console.say)
+        if !jobs.isEmpty {
+            Console.say("submitted \(jobs.count) jobs; plm status \(runner.layout.root) shows their progress, "
+                + "logs go to \(slurm.logFolder)")
+        }
     }
 }
 
