@@ -116,6 +116,9 @@ public final class PreferenceTrainer {
         let state = try Checkpoint.loadTrainingState(from: folder, optimizer: optimizer, as: ShardIteratorPosition.self)
         try source.seek(to: state.dataPosition)
         step = state.step
+        // The checkpoint counts pairs in its `tokens_seen` (a resumed run's checkpoints must say what an
+        // uninterrupted run's say).
+        pairsSeen = state.tokensSeen
         lastCheckpoint = folder
     }
 
@@ -220,6 +223,7 @@ public final class PreferenceTrainer {
                                          keep: options.keepCheckpoints, extraFiles: options.checkpointExtraFiles)
         lastCheckpoint = folder
         FaultInjection.point("checkpoint")
+        FaultInjection.point("checkpoint:" + (options.phase ?? ""))   // kill tests: this phase's N-th checkpoint
         return folder
     }
 }

@@ -1,7 +1,7 @@
 import Curation
 
 extension DedupConfig {
-    static let yamlKeys = ["exact", "minhash", "write_removed"]
+    static let yamlKeys = ["exact", "minhash", "write_removed", "cluster_buffer"]
     static let exactKeys = ["enabled", "normalize"]
     static let minhashKeys = ["enabled", "ngram_size", "buckets", "hashes_per_bucket", "seed", "word_tokenizer", "code_domains", "skip_domains", "keep"]
 
@@ -10,6 +10,10 @@ extension DedupConfig {
         self.init()
         guard let section else { return }
         if let write = try section.optionalBool("write_removed") { writeRemoved = write }
+        if let bytes = try section.optionalByteSize("cluster_buffer") {
+            guard bytes >= 64 << 10 else { throw section.invalid("cluster_buffer", mustBe: "at least 64KiB") }
+            clusterBufferBytes = bytes
+        }
         if let exactSection = try section.optionalMapping("exact", context: "section 'dedup.exact'", allowed: Self.exactKeys) {
             if let enabled = try exactSection.optionalBool("enabled") { exact = enabled }
             if let normalize = try exactSection.optionalBool("normalize") { exactNormalize = normalize }

@@ -105,9 +105,10 @@ public struct GraphRunner {
             if case .stale(let reasons) = before.status {
                 hooks.say("\(node.name): stale (\(reasons.joined(separator: "; "))): removing its output and rerunning")
                 try clear(node)
-            } else if before.status == .pending {
+            } else if before.status == .pending && !hasFingerprint(node) {
                 // Whatever sits in its folders without a fingerprint came from elsewhere (an older plm, a
-                // copy): never resumed from.
+                // copy): never resumed from. With this run's fingerprint, it is this run's own work, killed
+                // before its first task completed (a training phase's checkpoints, a round of ARIES): resumed.
                 try clear(node)
             }
             try node.fingerprint.write(path: layout.fingerprintPath(node: node.name))
@@ -146,6 +147,10 @@ public struct GraphRunner {
         for node in packs { FileSystem.remove(layout.fingerprintPath(node: node.name)) }
         let folder = layout.root + "/pack"
         if FileManager.default.fileExists(atPath: folder) { try FileManager.default.removeItem(atPath: folder) }
+    }
+
+    func hasFingerprint(_ node: StageNode) -> Bool {
+        StageFingerprint.read(path: layout.fingerprintPath(node: node.name)) != nil
     }
 
     /// Every input of `node` must be done with the current settings.

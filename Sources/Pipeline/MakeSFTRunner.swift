@@ -101,6 +101,9 @@ public enum MakeSFTRunner {
         }
         try FileSystem.createDirectory(FileSystem.parent(of: path))
         try PostTrainingData.writeChatRecords(records, to: path)
+        // Ingest records each file's modification time in its documents: generated records carry none of
+        // their own (the epoch), so that a rerun ingests byte-identical documents.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 0)], ofItemAtPath: path)
         return Entry(name: source.name, generator: generated.generator.rawValue, filesRead: output.stats.filesRead,
                      available: available, written: records.count,
                      skipped: Dictionary(uniqueKeysWithValues: output.stats.skipped.map { ($0.key.rawValue, $0.value) }),

@@ -84,6 +84,7 @@ public enum PreferenceRunner {
                 try packPairs(records, source: source, phase: phase, plan: plan, tokenizer: tokenizer, hash: tokenizerHash,
                               folder: folder + "/shards", say: say)
                 try AriesRound.writeLines([summary], to: folder + "/summary.json")
+                FaultInjection.point("aries:sampled")   // kill tests: a round's answers and pairs kept, not trained on
                 say(String(format: "round %d: %d prompts, %d answers, first answers right %.1f%%, refined %@, %d pairs (%.1f s)",
                            round, summary.prompts, summary.answers, 100 * summary.sampledAccuracy,
                            summary.refinedAccuracy.map { String(format: "%.1f%%", 100 * $0) } ?? "-", summary.pairs,

@@ -119,7 +119,9 @@ public struct StageGraph: Sendable {
             let dedup = DedupLayout(root: layout.root, ingestTasks: ingestTasks, config: pipeline.dedup)
             add(StageNode(name: "dedup", kind: .dedup, inputs: ["ingest"],
                           fingerprint: StageFingerprint(node: "dedup", format: Format.dedup,
-                                                        settings: section("dedup").merging(sourcesSeen) { a, _ in a },
+                                                        // The clustering buffer decides memory, not output.
+                                                        settings: section("dedup", except: ["dedup.cluster_buffer"])
+                                                            .merging(sourcesSeen) { a, _ in a },
                                                         inputs: [:]),
                           parts: [.init(stage: SignatureStage.stageName, tasks: Array(0..<ingestTasks)),
                                   .init(stage: BucketStage.stageName, tasks: Array(0..<dedup.bucketTasks)),

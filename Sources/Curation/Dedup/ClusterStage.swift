@@ -2,21 +2,42 @@ import CorpusIO
 import Foundation
 import Stages
 
-/// Dedup stage 3, a single task: joins every duplicate pair into clusters (union-find), keeps one
-/// document per cluster by the configured rule and writes, per ingest task, the documents to remove
-/// with their cluster, the id they duplicate and why. Memory grows with the pairs, not the corpus.
+/// Dedup stage 3, a single task: joins every duplicate pair into clusters, keeps one document per
+/// cluster by the configured rule and writes, per ingest task, the documents to remove with their
+/// cluster, the id they duplicate and why. With `keep: priority` (the default) every step is a sorted
+/// pass over files on disk (`ClusterStage+External`), so memory stays within `dedup.cluster_buffer`
+/// however many pairs and documents there are; `keep: datatrove` needs datatrove's in-memory union-find.
 public struct ClusterStage: TaskStage {
     public static let stageName = "dedup/cluster"
     public let name = ClusterStage.stageName
     public let layout: DedupLayout
     public let taskCount = 1
+    /// Forces the in-memory union-find with `keep: priority` too (tests compare the two paths).
+    let inMemory: Bool
 
     public init(layout: DedupLayout) {
+        self.init(layout: layout, inMemory: false)
+    }
+
+    init(layout: DedupLayout, inMemory: Bool) {
         self.layout = layout
+        self.inMemory = inMemory
     }
 
     public func run(task: Int, log: TaskLog, progress: ProgressCounters) throws -> TaskStats {
-        var sets = UnionFind()
+        let summary = inMemory || layout.config.keep == .datatrove ? try clusterInMemory() : try clusterExternally(log: log)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try FileSystem.writeAtomically(Array(try encoder.encode(summary)) + [0x0A], to: layout.clusterSummaryPath)
+        log("\(summary.clusters) clusters, \(summary.removed) documents to remove \(summary.removedByReason)")
+        var stats = TaskStats(stage: name, task: task, tasks: 1)
+        stats.sources["clusters"] = SourceStats()
+        stats.sources["clusters"]!.documents = summary.clusters
+        return stats
+    }
+
+    /// Every pair of every bucket (and of exact hashes), as document keys.
+    func forEachPair(_ body: (UInt64, UInt64) throws -> Void) throws {
         var pairFiles: [String] = []
         if layout.config.minhash { pairFiles += (0..<layout.config.minhashConfig.buckets).map(layout.pairsPath(bucket:)) }
         if layout.config.exact { pairFiles.append(layout.exactPairsPath) }
@@ -27,9 +48,16 @@ public struct ClusterStage: TaskStage {
             }
             while let record = try reader.next() {
                 let words = (0..<4).map { UInt32(littleEndian: record.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)) }
-                sets.union(Self.key(task: words[0], index: words[1]), Self.key(task: words[2], index: words[3]))
+                try body(Self.key(task: words[0], index: words[1]), Self.key(task: words[2], index: words[3]))
             }
         }
+    }
+
+    /// The union-find over every clustered document in memory: what datatrove does, and the only way to
+    /// keep datatrove's root (`keep: datatrove`). Memory grows with the documents in clusters.
+    private func clusterInMemory() throws -> ClusterSummary {
+        var sets = UnionFind()
+        try forEachPair { sets.union($0, $1) }
 
         var clusters: [UInt64: [UInt64]] = [:]
         for member in sets.members { clusters[sets.root(member), default: []].append(member) }
@@ -62,16 +90,9 @@ public struct ClusterStage: TaskStage {
             for removal in list { bytes += Array(try encoder.encode(removal)) + [0x0A] }
             try FileSystem.writeAtomically(bytes, to: layout.removedListPath(task: ingestTask))
         }
-        let summary = ClusterSummary(clusters: ordered.count, documentsInClusters: sets.members.count,
-                                     removed: reasons.values.reduce(0, +), removedByReason: reasons,
-                                     clusterSizes: Dictionary(uniqueKeysWithValues: sizes.map { (String($0.key), $0.value) }))
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try FileSystem.writeAtomically(Array(try encoder.encode(summary)) + [0x0A], to: layout.clusterSummaryPath)
-        log("\(summary.clusters) clusters, \(summary.removed) documents to remove \(reasons)")
-        var stats = TaskStats(stage: name, task: task, tasks: 1)
-        stats.sources["clusters"] = SourceStats()
-        stats.sources["clusters"]!.documents = summary.clusters
-        return stats
+        return ClusterSummary(clusters: ordered.count, documentsInClusters: sets.members.count,
+                              removed: reasons.values.reduce(0, +), removedByReason: reasons,
+                              clusterSizes: Dictionary(uniqueKeysWithValues: sizes.map { (String($0.key), $0.value) }))
     }
 
     static func key(task: UInt32, index: UInt32) -> UInt64 { UInt64(task) << 32 | UInt64(index) }

@@ -21,6 +21,9 @@ public struct DedupConfig: Sendable, Equatable {
     public var keep: KeepPolicy
     /// Also write the removed documents (with their cluster and the id they duplicate).
     public var writeRemoved: Bool
+    /// Memory of the clustering step's sorts (`priority` keep): pairs beyond it are sorted in runs on
+    /// disk, so the step never holds all pairs or all clustered documents. Never changes the output.
+    public var clusterBufferBytes = 256 << 20
 
     public init(exact: Bool = true, exactNormalize: Bool = false, minhash: Bool = true,
                 minhashConfig: MinHashConfig = MinHashConfig(), codeDomains: [String] = [],

@@ -20,6 +20,7 @@ extension GraphRunner {
     public func prepareForSubmission(_ node: StageNode) throws {
         switch state(of: node).status {
         case .done, .partial: break
+        case .pending where hasFingerprint(node): break   // a killed job's own work: resumed, as `run` does
         case .stale, .pending: try clear(node)
         }
         try node.fingerprint.write(path: layout.fingerprintPath(node: node.name))
