@@ -61,7 +61,7 @@ public struct StageGraph: Sendable {
     /// Format versions of each stage's output; bump one when its code writes different bytes.
     public enum Format {
         public static let ingest = 1, dedup = 1, filter = 1, tokenizer = 1, pack = 1, train = 1, evaluate = 2
-        public static let makeSFT = 3, decontaminate = 2, preference = 2
+        public static let makeSFT = 4, decontaminate = 2, preference = 2
     }
 
     public func node(named name: String) -> StageNode? { nodes.first { $0.name == name } }
