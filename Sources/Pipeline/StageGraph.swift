@@ -161,7 +161,11 @@ public struct StageGraph: Sendable {
         }
 
         // tokenizer: its section and what decides its sample (the first pretraining phase's weights).
-        var tokenizerSettings = section("tokenizer").merging(sourcesSeen) { a, _ in a }
+        // The counting buffer decides memory, not output; the task count is the default's when unset.
+        var tokenizerSettings = section("tokenizer", except: ["tokenizer.count_buffer"]).merging(sourcesSeen) { a, _ in a }
+        let tokenizerConfig = try TokenizerConfig.load(from: pipeline)
+        let countTasks = tokenizerConfig.countTasks ?? ingestTasks
+        tokenizerSettings["tokenizer.count_tasks"] = String(countTasks)
         if let first = manifest.phases.first(where: { $0.kind == .pretrain }) {
             tokenizerSettings.merge(manifestPart("phases.\(first.name).weights")) { a, _ in a }
         }
@@ -169,7 +173,9 @@ public struct StageGraph: Sendable {
                       fingerprint: StageFingerprint(node: "tokenizer", format: Format.tokenizer,
                                                     settings: tokenizerSettings, inputs: [:]),
                       // The folder may be the user's own (tokenizer.output): rewritten, never removed.
-                      parts: [.init(stage: TokenizerRunner.stageName, tasks: [0])], outputs: [],
+                      parts: [.init(stage: TokenizerCounts.stageName, tasks: Array(0..<countTasks)),
+                              .init(stage: TokenizerRunner.stageName, tasks: [0])],
+                      outputs: [TokenizerCounts.folder(root: layout.root)],
                       reads: [curatedFolder]))
 
         guard !manifest.phases.isEmpty else { return }

@@ -49,11 +49,17 @@ public enum TokenizerCorpus {
     /// Counts the words of every (sampled) document of `files`. `progress` counts the bytes read.
     public static func count(_ files: [TokenizerInputFile], into counter: WordCounter, batchBytes: Int = 16 << 20,
                              progress: ProgressCounters? = nil) throws -> Totals {
+        try count(files, into: { counter.add($0) }, batchBytes: batchBytes, progress: progress)
+    }
+
+    /// Reads every (sampled) document of `files`, handing them to `consume` in batches of about `batchBytes`.
+    public static func count(_ files: [TokenizerInputFile], into consume: ([String]) throws -> Void, batchBytes: Int = 16 << 20,
+                             progress: ProgressCounters? = nil) throws -> Totals {
         var totals = Totals()
         var batch: [String] = []
         var batchSize = 0
-        func flush() {
-            counter.add(batch)
+        func flush() throws {
+            try consume(batch)
             batch.removeAll(keepingCapacity: true)
             batchSize = 0
         }
@@ -75,11 +81,11 @@ public enum TokenizerCorpus {
                 totals.bySource[source, default: Totals.Count()].documents += 1
                 totals.bySource[source, default: Totals.Count()].bytes += size
                 progress?.documents.add(1, ordering: .relaxed)
-                if batchSize >= batchBytes { flush() }
+                if batchSize >= batchBytes { try flush() }
             }
             progress?.filesDone.add(1, ordering: .relaxed)
         }
-        flush()
+        try flush()
         return totals
     }
 

@@ -16,11 +16,17 @@ public enum TokenizerRunner {
         public var progress: Bool
         /// Train again even when the run already has a finished tokenizer.
         public var retrain: Bool
+        /// Run only this counting task (a cluster array element), then stop; nil counts every task not done.
+        public var task: Int?
+        /// Count (all tasks, or `task`) without training.
+        public var countOnly: Bool
 
-        public init(workers: Int? = nil, progress: Bool = true, retrain: Bool = false) {
+        public init(workers: Int? = nil, progress: Bool = true, retrain: Bool = false, task: Int? = nil, countOnly: Bool = false) {
             self.workers = workers
             self.progress = progress
             self.retrain = retrain
+            self.task = task
+            self.countOnly = countOnly
         }
     }
 
@@ -49,7 +55,10 @@ public enum TokenizerRunner {
         let root = pipeline.output
         let layout = StageLayout(root: root, stage: stageName)
         let folder = config.outputFolder(root: root)
-        if options.retrain { layout.forget(0) }
+        if options.retrain {
+            layout.forget(0)
+            try StageLayout(root: root, stage: TokenizerCounts.stageName).forgetAll()
+        }
         if layout.isComplete(0) && FileSystem.exists(TokenizerFolder.mainFile(in: folder)) {
             say("tokenizer: already trained in \(folder)")
             var summary = Summary(folder: folder)
@@ -57,28 +66,70 @@ public enum TokenizerRunner {
             return summary
         }
         let workers = options.workers ?? pipeline.workers
-        let result = Mutex<Summary?>(nil)
         let documents = try TrainingDocuments.of(pipeline: pipeline, manifest: manifest)
-        let stage = ClosureStage(name: stageName) { log, _ in
-            let input = try inputFiles(root: root, manifest: manifest, config: config, documents: documents)
-            let summary = try train(files: input.files, options: config.trainerOptions, folder: folder,
-                                    modelMaxLength: config.modelMaxLength, workers: workers,
-                                    progress: options.progress, totalBytes: input.textBytes, say: say)
-            var stats = TaskStats(stage: stageName, task: 0, tasks: 1)
-            for (source, count) in summary.totals.bySource {
-                var counts = SourceStats()
-                counts.documents = count.documents
-                counts.textBytes = count.bytes
-                stats.sources[source] = counts
+        let input = try inputFiles(root: root, manifest: manifest, config: config, documents: documents)
+        let countTasks = config.countTasks ?? pipeline.ingest.tasks
+        // Counting: the tasks not yet done (all of them, or the one a cluster element names).
+        let stage = TokenizerCounts.CountStage(root: root, files: input.files, taskCount: countTasks, preset: config.preset,
+                                               bufferBytes: config.countBufferBytes,
+                                               threads: options.task == nil ? max(1, workers / countTasks) : workers)
+        if options.task == nil || options.countOnly {
+            let counted = try LocalExecutor.run(stage, root: root, workers: max(1, min(workers, countTasks)),
+                                                only: options.task.map { [$0] })
+            if let failure = counted.failed.first {
+                throw ExecutorError(message: "tokenizer: counting task \(failure.task) failed: \(failure.error)")
             }
+            if options.countOnly { return Summary(folder: folder) }
+        }
+        try StageLayout(root: root, stage: TokenizerCounts.stageName).requireAll(countTasks, reader: "the tokenizer")
+        let result = Mutex<Summary?>(nil)
+        let training = ClosureStage(name: stageName) { log, _ in
+            let merged = try TokenizerCounts.merge(root: root, tasks: countTasks, minWordCount: config.minWordCount)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            try FileSystem.writeAtomically(Array(try encoder.encode(merged.summary)) + [0x0A],
+                                           to: TokenizerCounts.summaryPath(root: root))
+            var summary = try Self.train(words: merged.words, options: config.trainerOptions, folder: folder,
+                                    modelMaxLength: config.modelMaxLength, progress: options.progress, say: say)
+            var stats = TaskStats(stage: stageName, task: 0, tasks: 1)
+            for task in try StageLayout(root: root, stage: TokenizerCounts.stageName).allStats() {
+                for (source, counts) in task.sources {
+                    stats.sources[source, default: SourceStats()].add(counts)
+                    summary.totals.documents += counts.documents
+                    summary.totals.bytes += counts.textBytes
+                    summary.totals.bySource[source, default: TokenizerCorpus.Totals.Count()].documents += counts.documents
+                    summary.totals.bySource[source, default: TokenizerCorpus.Totals.Count()].bytes += counts.textBytes
+                }
+            }
+            let cut = merged.summary.cutWords > 0
+                ? "; \(merged.summary.cutWords) words seen fewer than \(config.minWordCount) times cut "
+                    + "(\(merged.summary.cutOccurrences) occurrences)" : ""
+            say("tokenizer: \(merged.summary.distinctWords) distinct words from \(countTasks) counting tasks" + cut)
             log("trained on \(summary.totals.documents) documents, \(summary.totals.bytes) bytes, "
-                + "\(summary.distinctWords) distinct words; vocab \(summary.model?.vocabSize ?? 0) in \(folder)")
+                + "\(merged.summary.keptWords) of \(merged.summary.distinctWords) distinct words\(cut); "
+                + "vocab \(summary.model?.vocabSize ?? 0) in \(folder)")
             result.withLock { $0 = summary }
             return stats
         }
-        let execution = try LocalExecutor.run(stage, root: root, workers: 1, echo: { _ in })
+        let execution = try LocalExecutor.run(training, root: root, workers: 1, echo: { _ in })
         if let failure = execution.failed.first { throw ExecutorError(message: "tokenizer: \(failure.error)") }
         return result.withLock { $0 } ?? Summary(folder: folder)
+    }
+
+    /// Trains on counted words and writes the folder.
+    static func train(words: WordCounts, options: BPETrainer.Options, folder: String, modelMaxLength: Int, progress: Bool,
+                      say: @escaping @Sendable (String) -> Void) throws -> Summary {
+        var summary = Summary(folder: folder)
+        summary.distinctWords = words.distinctWords
+        let trainStart = Date()
+        let merges = TokenizerProgressDisplay(enabled: progress)
+        let model = try BPETrainer(options: options).train(words, progress: merges.update)
+        summary.trainSeconds = Date().timeIntervalSince(trainStart)
+        try TokenizerFolder.write(model, modelMaxLength: modelMaxLength, to: folder)
+        summary.model = model
+        say("tokenizer: vocab \(model.vocabSize) (\(model.addedTokens.count) special, \(model.merges.count) merges) "
+            + "in \(String(format: "%.1f", summary.trainSeconds)) s -> \(folder)")
+        return summary
     }
 
     /// The run's finished documents (filter or decontaminate output), each source sampled to its share of `config.sampleBytes`:

@@ -19,11 +19,17 @@ public struct TokenizerConfig: Sendable, Equatable {
     public var output: String?
     /// The context length `tokenizer_config.json` announces (`model_max_length`).
     public var modelMaxLength = 2048
+    /// Word counting tasks of a run's tokenizer (each counts every N-th training file); nil: one per ingest task.
+    public var countTasks: Int?
+    /// Memory of one counting task's word table and sort; beyond it the table is sorted out to disk.
+    public var countBufferBytes = 512 << 20
+    /// Words seen fewer times than this over the whole sample are left out of training (1: none).
+    public var minWordCount = 1
 
     public init() {}
 
     static let yamlKeys = ["vocab_size", "preset", "special_tokens", "min_frequency", "sample", "output",
-                           "model_max_length"]
+                           "model_max_length", "count_tasks", "count_buffer", "min_word_count"]
 
     /// Reads a `tokenizer:` section; absent keys keep the defaults above.
     init(section: YAMLMapping?) throws(ConfigError) {
@@ -44,6 +50,12 @@ public struct TokenizerConfig: Sendable, Equatable {
         }
         if let folder = try section.optionalString("output") { output = ConfigPaths.absolute(folder) }
         if let length = try section.optionalInt("model_max_length", atLeast: 1) { modelMaxLength = length }
+        countTasks = try section.optionalInt("count_tasks", atLeast: 1)
+        if let bytes = try section.optionalByteSize("count_buffer") {
+            guard bytes >= 8 << 20 else { throw section.invalid("count_buffer", mustBe: "at least 8MiB") }
+            countBufferBytes = bytes
+        }
+        if let count = try section.optionalInt("min_word_count", atLeast: 1) { minWordCount = count }
         // 256 bytes + the special tokens is the smallest vocabulary that can be trained.
         let minimum = 256 + specialTokens.count
         if vocabSize < minimum {

@@ -9,6 +9,9 @@ public struct ExecutionSummary: Sendable {
     public var failed: [(task: Int, error: String)] = []
     public var stats: [TaskStats] = []
     public var seconds: Double = 0
+
+    /// Nothing run, nothing failed.
+    public static var empty: ExecutionSummary { ExecutionSummary() }
 }
 
 /// Runs a stage's tasks on a bounded pool of worker threads on this machine. Tasks with a

@@ -53,6 +53,15 @@ public struct StageLayout: Sendable {
         }
     }
 
+    /// Throws unless tasks 0..<tasks all have their completion marker, naming the missing ones.
+    public func requireAll(_ tasks: Int, reader: String) throws {
+        let missing = (0..<tasks).filter { !isComplete($0) }
+        guard !missing.isEmpty else { return }
+        throw ExecutorError(message: "\(reader) reads \(stage), whose task\(missing.count == 1 ? "" : "s") "
+            + missing.prefix(10).map(String.init).joined(separator: ", ") + (missing.count > 10 ? " (+\(missing.count - 10) more)" : "")
+            + " of \(tasks) \(missing.count == 1 ? "is" : "are") not complete: run \(missing.count == 1 ? "it" : "them") first")
+    }
+
     /// Every task's stats that have been written, in task order.
     public func allStats() throws -> [TaskStats] {
         let folder = "\(root)/stats/\(stage)"

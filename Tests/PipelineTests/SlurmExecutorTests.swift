@@ -100,8 +100,9 @@ struct SlurmExecutorTests {
         #expect(submitted.status == 0, "\(submitted.output)")
         let firstJobs = try SlurmJobRecord.load(root: root + "/out").submissions
         #expect(firstJobs.count == 1)
-        // ingest, dedup's four stages, filter, tokenizer, 2 packs, baselines, 2 trainings and 2 evaluations.
-        #expect(firstJobs.first?.jobs.map(\.node) == ["ingest", "dedup", "dedup", "dedup", "dedup", "filter", "tokenizer",
+        // ingest, dedup's four stages, filter, the tokenizer's counting and training, 2 packs, baselines, 2 trainings
+        // and 2 evaluations.
+        #expect(firstJobs.first?.jobs.map(\.node) == ["ingest", "dedup", "dedup", "dedup", "dedup", "filter", "tokenizer", "tokenizer",
                                                       "pack/one", "pack/two", "eval/baselines", "train/one", "eval/one",
                                                       "train/two", "eval/two"])
         #expect(firstJobs.first?.jobs.first?.array == "0-2")
@@ -117,7 +118,7 @@ struct SlurmExecutorTests {
         let record = try SlurmJobRecord.load(root: root + "/out")
         #expect(record.submissions.count == 2)
         #expect(record.submissions.last?.jobs.first.map { ($0.node, $0.array) } ?? ("", nil) == ("ingest", "1"))
-        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == before + 14)
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == before + 15)
         let script = try String(contentsOfFile: record.submissions.last!.jobs.first!.script, encoding: .utf8)
         #expect(script.contains("#SBATCH --array=1\n") && script.contains("#SBATCH --kill-on-invalid-dep=yes"))
 

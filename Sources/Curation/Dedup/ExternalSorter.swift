@@ -7,7 +7,7 @@ import HeapModule
 /// with a heap (in passes of at most `fanIn` runs). Records order by their key bytes (unsigned,
 /// lexicographic; a prefix first), then by payload, so the output never depends on arrival order.
 /// Memory: the buffer, plus one read buffer per run being merged.
-final class ExternalSorter {
+public final class ExternalSorter {
     private let folder: String
     private let bufferBytes: Int
     private let fanIn: Int
@@ -17,10 +17,10 @@ final class ExternalSorter {
     private var runs: [String] = []
     private var nextRun = 0
     /// Run files written so far (a figure for logs and tests: 0 means everything fitted in the buffer).
-    private(set) var runsWritten = 0
-    private(set) var count = 0
+    public private(set) var runsWritten = 0
+    public private(set) var count = 0
 
-    init(folder: String, bufferBytes: Int, fanIn: Int = 64) throws {
+    public init(folder: String, bufferBytes: Int, fanIn: Int = 64) throws {
         precondition(fanIn >= 2)
         self.folder = folder
         self.bufferBytes = max(bufferBytes, 1024)
@@ -32,7 +32,7 @@ final class ExternalSorter {
         for run in runs { unlink(run) }
     }
 
-    func append(key: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) throws {
+    public func append(key: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) throws {
         let size = 8 + key.count + payload.count
         // The offsets cost a word per record: counted so that small records respect the bound too.
         if !offsets.isEmpty && arena.count + offsets.count * 8 + size > bufferBytes { try spill() }
@@ -44,13 +44,13 @@ final class ExternalSorter {
         count += 1
     }
 
-    func append(key: [UInt8], payload: [UInt8] = []) throws {
+    public func append(key: [UInt8], payload: [UInt8] = []) throws {
         try key.withUnsafeBytes { k in try payload.withUnsafeBytes { p in try append(key: k, payload: p) } }
     }
 
     /// Calls `body` with every record in order (the buffers are valid only during the call), then
     /// removes the run files.
-    func finish(_ body: (_ key: UnsafeRawBufferPointer, _ payload: UnsafeRawBufferPointer) throws -> Void) throws {
+    public func finish(_ body: (_ key: UnsafeRawBufferPointer, _ payload: UnsafeRawBufferPointer) throws -> Void) throws {
         if runs.isEmpty {
             sortBuffer()
             try arena.withUnsafeBytes { bytes in
@@ -71,7 +71,7 @@ final class ExternalSorter {
             var merged: [String] = []
             for start in stride(from: 0, to: runs.count, by: fanIn) {
                 let group = Array(runs[start..<min(start + fanIn, runs.count)])
-                let output = try RunWriter(path: newRunPath())
+                let output = try SortedRunWriter(path: newRunPath())
                 try Self.merge(group) { key, payload in try output.write(key: key, payload: payload) }
                 try output.commit()
                 for run in group { unlink(run) }
@@ -91,7 +91,7 @@ final class ExternalSorter {
 
     private func spill() throws {
         sortBuffer()
-        let writer = try RunWriter(path: newRunPath())
+        let writer = try SortedRunWriter(path: newRunPath())
         try arena.withUnsafeBytes { bytes in
             for offset in offsets {
                 let record = Self.record(bytes, at: offset)
@@ -138,8 +138,8 @@ final class ExternalSorter {
         return byKey != 0 ? byKey < 0 : compare(payloadA, payloadB) < 0
     }
 
-    /// k-way merge of sorted run files.
-    private static func merge(_ paths: [String],
+    /// k-way merge of sorted run files (the sorter's own, or files written with `SortedRunWriter`).
+    public static func merge(_ paths: [String],
                               _ body: (_ key: UnsafeRawBufferPointer, _ payload: UnsafeRawBufferPointer) throws -> Void) throws {
         let readers = try paths.map { try RunReader(path: $0) }
         var heap = Heap<RunHead>()
@@ -176,15 +176,16 @@ private struct RunHead: Comparable {
     static func == (a: RunHead, b: RunHead) -> Bool { a.run == b.run }
 }
 
-/// A run file: records as the sorter buffers them, written through a temporary name.
-private final class RunWriter {
+/// A run file: records as the sorter buffers them, written through a temporary name. Records must be
+/// written in the sorter's order for `ExternalSorter.merge` to read them as a run.
+public final class SortedRunWriter {
     let file: AtomicOutputFile
-    var path: String { file.path }
+    public var path: String { file.path }
     private var header: [UInt8] = []
 
-    init(path: String) throws { file = try AtomicOutputFile(path: path) }
+    public init(path: String) throws { file = try AtomicOutputFile(path: path) }
 
-    func write(key: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) throws {
+    public func write(key: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) throws {
         header.removeAll(keepingCapacity: true)
         header.appendLittleEndian(UInt32(key.count))
         header.appendLittleEndian(UInt32(payload.count))
@@ -193,7 +194,7 @@ private final class RunWriter {
         try file.write(payload)
     }
 
-    func commit() throws { try file.commit() }
+    public func commit() throws { try file.commit() }
 }
 
 /// Reads a run file record by record through a fixed buffer.

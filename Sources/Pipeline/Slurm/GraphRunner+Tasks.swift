@@ -9,7 +9,7 @@ extension GraphRunner {
     /// Nodes whose task stages run as array jobs, one element per task; every other node is one job.
     public static func runsAsArray(_ node: StageNode) -> Bool {
         switch node.kind {
-        case .ingest, .dedup, .filter, .decontaminate: true
+        case .ingest, .dedup, .filter, .decontaminate, .tokenizer: true
         default: false
         }
     }
@@ -72,6 +72,13 @@ extension GraphRunner {
         case .decontaminate:
             summary = try DecontaminateRunner.run(pipeline: pipeline, manifest: manifest,
                                                   options: .init(task: task, workers: workers), say: hooks.say)
+        case .tokenizer:
+            // Counting tasks as array elements; the training task merges their counts.
+            let counting = stage == TokenizerCounts.stageName
+            _ = try TokenizerRunner.run(pipeline: pipeline, manifest: manifest,
+                                        options: .init(workers: workers, progress: false, task: counting ? task : nil,
+                                                       countOnly: counting), say: hooks.say)
+            return ExecutionSummary.empty
         default:
             throw ExecutorError(message: "\(nodeName) runs as one job, not by task")
         }

@@ -14,5 +14,5 @@ public struct SlurmJob: Sendable, Equatable {
     public var script: String
 
     /// `ingest`, `dedup/buckets`, `train/anneal`: what messages and the job record call it.
-    public var label: String { stage.map { $0 == node || $0.hasPrefix(node + "/") ? $0 : node + " " + $0 } ?? node }
+    public var label: String { stage.map { $0.hasPrefix(node) ? $0 : node + " " + $0 } ?? node }
 }
