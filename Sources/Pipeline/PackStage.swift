@@ -29,38 +29,49 @@ struct PackStage: TaskStage {
         let directory = Self.phaseDirectory(root: root, phase: mixture.name)
         if FileManager.default.fileExists(atPath: directory) { try FileManager.default.removeItem(atPath: directory) }
         var stats = TaskStats(stage: name, task: task, tasks: taskCount)
-        var documents: [PackDocument] = []
-        for source in mixture.sources {
-            let folder = "\(root)/\(input)/\(source)"
-            var sourceStats = SourceStats()
-            for file in FileSystem.list(folder) where file.hasSuffix(".jsonl.zst") {
-                sourceStats.files += 1
-                try DocumentReader<PackRecord>(path: folder + "/" + file).forEach({ record, line in
-                    switch PackRecordParser.parse(record, defaultSource: source, lineNumber: line.number) {
-                    case .success(var document):
-                        document.source = source
-                        sourceStats.documents += 1
-                        sourceStats.textBytes += document.textBytes
-                        documents.append(document)
-                    case .failure(let problem):
-                        sourceStats.skipped["bad_record", default: 0] += 1
-                        log("skip \(folder)/\(file) line \(line.number): \(problem)")
-                    }
-                }, onBadLine: { bad in
-                    // A line that is not a JSON object: counted and logged, the rest of the phase packs.
-                    sourceStats.skipped[bad.reason.hasPrefix("a line of") ? "overlong_line" : "bad_record", default: 0] += 1
-                    log("skip \(bad)")
-                })
-            }
-            progress.documents.add(sourceStats.documents, ordering: .relaxed)
-            progress.bytesDone.add(sourceStats.textBytes, ordering: .relaxed)
-            stats.sources[source] = sourceStats
-        }
         var options = config.options
         options.workers = workers
-        let report = try PhasePacker(mixture: mixture, options: options, encoder: encoder, tokenizerHash: tokenizerHash,
-                                     tokenType: config.tokenType)
-            .pack(documents, into: directory) { log($0) }
+        let packer = PhasePacker(mixture: mixture, options: options, encoder: encoder, tokenizerHash: tokenizerHash,
+                                 tokenType: config.tokenType)
+        // Documents go to the packer in batches of about 32 MB of text: it tokenizes each and keeps only
+        // the ids (on disk), so the phase is never all in memory.
+        let report = try packer.pack(reading: { consume in
+            var batch: [PackDocument] = []
+            var batchBytes = 0
+            for source in mixture.sources {
+                let folder = "\(root)/\(input)/\(source)"
+                var sourceStats = SourceStats()
+                for file in FileSystem.list(folder) where file.hasSuffix(".jsonl.zst") {
+                    sourceStats.files += 1
+                    try DocumentReader<PackRecord>(path: folder + "/" + file).forEach({ record, line in
+                        switch PackRecordParser.parse(record, defaultSource: source, lineNumber: line.number) {
+                        case .success(var document):
+                            document.source = source
+                            sourceStats.documents += 1
+                            sourceStats.textBytes += document.textBytes
+                            batch.append(document)
+                            batchBytes += document.textBytes
+                            if batchBytes >= 32 << 20 {
+                                try consume(batch)
+                                batch.removeAll(keepingCapacity: true)
+                                batchBytes = 0
+                            }
+                        case .failure(let problem):
+                            sourceStats.skipped["bad_record", default: 0] += 1
+                            log("skip \(folder)/\(file) line \(line.number): \(problem)")
+                        }
+                    }, onBadLine: { bad in
+                        // A line that is not a JSON object: counted and logged, the rest of the phase packs.
+                        sourceStats.skipped[bad.reason.hasPrefix("a line of") ? "overlong_line" : "bad_record", default: 0] += 1
+                        log("skip \(bad)")
+                    })
+                }
+                progress.documents.add(sourceStats.documents, ordering: .relaxed)
+                progress.bytesDone.add(sourceStats.textBytes, ordering: .relaxed)
+                stats.sources[source] = sourceStats
+            }
+            try consume(batch)
+        }, into: directory) { log($0) }
         log("\(mixture.name): train \(report.train.packing.samples) samples (\(report.train.packing.tokens) tokens), "
             + "val \(report.validation.packing.samples) samples; \(report.rejectedDocuments) documents rejected")
         return stats

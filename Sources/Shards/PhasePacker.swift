@@ -37,6 +37,15 @@ public struct PhasePacker {
     @discardableResult
     public func pack(_ documents: [PackDocument], into directory: String,
                      warn: (String) -> Void = { _ in }) throws -> PhaseReport {
+        try pack(reading: { consume in try consume(documents) }, into: directory, warn: warn)
+    }
+
+    /// Packs the documents `reading` hands over, batch by batch: each batch is tokenized on all cores and
+    /// its ids go to a scratch file beside `directory` (`TokenizedStore`), so a phase's text and tokens
+    /// are never all in memory at once, only about 32 bytes per document for the mixture's plan.
+    @discardableResult
+    public func pack(reading: (_ consume: ([PackDocument]) throws -> Void) throws -> Void, into directory: String,
+                     warn: (String) -> Void = { _ in }) throws -> PhaseReport {
         let length = options.sampleLength
         guard options.seqLen >= 1 else { throw ShardError(file: "phase '\(mixture.name)'", message: "seq_len must be positive") }
         let tokenType = try resolvedTokenType()
@@ -50,48 +59,54 @@ public struct PhasePacker {
             throw ShardError(file: "phase '\(mixture.name)'", message: "names no sources (give it weights or epochs)")
         }
         let sourceIndex = Dictionary(uniqueKeysWithValues: sourceNames.enumerated().map { ($1, $0) })
-        let wanted = documents.filter { sourceIndex[$0.source] != nil }
 
         var warnings: [String] = []
         func note(_ line: String) {
             warnings.append(line)
             warn(line)
         }
-        let results = DocumentTokenizer.tokenize(wanted, sources: sourceIndex, kind: mixture.kind, encoder: encoder,
-                                                 template: template, endOfText: endOfText, workers: options.workers)
-        var tokenized: [TokenizedDocument] = []
+        let scratch = (directory.hasSuffix("/") ? String(directory.dropLast()) : directory) + ".tokens.tmp"
+        let tokenized = try TokenizedStore(path: scratch)
         var rejectedReasons: [String: Int] = [:]
         var rejected = 0
-        for result in results {
-            switch result {
-            case .success(let document): tokenized.append(document)
-            case .failure(let problem):
-                rejected += 1
-                let reason = problem.reason.replacingDigits()
-                if rejectedReasons[reason, default: 0] < 3 { note("skipped \(problem.id): \(problem.reason)") }
-                rejectedReasons[reason, default: 0] += 1
+        var skips: [String] = []
+        try reading { batch in
+            let wanted = batch.filter { sourceIndex[$0.source] != nil }
+            let results = DocumentTokenizer.tokenize(wanted, sources: sourceIndex, kind: mixture.kind, encoder: encoder,
+                                                     template: template, endOfText: endOfText, workers: options.workers)
+            for result in results {
+                switch result {
+                case .success(let document): try tokenized.append(document)
+                case .failure(let problem):
+                    rejected += 1
+                    let reason = problem.reason.replacingDigits()
+                    if rejectedReasons[reason, default: 0] < 3 { skips.append("skipped \(problem.id): \(problem.reason)") }
+                    rejectedReasons[reason, default: 0] += 1
+                }
             }
         }
+        try tokenized.flush()
+        for line in skips { note(line) }
 
         // The split depends on content only, never on the seed, so reseeding cannot leak documents.
         let threshold = options.validationFraction
-        let isValidation = tokenized.map { Double($0.contentHash >> 11) / Double(1 << 53) < threshold }
+        let isValidation = (0..<tokenized.count).map { Double(tokenized.contentHash($0) >> 11) / Double(1 << 53) < threshold }
 
         var available: [[String: Int]] = [[:], [:]]
-        for (document, validation) in zip(tokenized, isValidation) {
-            available[validation ? 1 : 0][sourceNames[document.source], default: 0] += document.tokenCount
+        for (index, validation) in isValidation.enumerated() {
+            available[validation ? 1 : 0][sourceNames[tokenized.source(index)], default: 0] += tokenized.tokenCount(index)
         }
         let trainTargets = try MixturePlanner.trainingTargets(mixture: mixture, available: available[0],
                                                               allowUpsample: options.allowUpsample, warn: note)
         let columns = PackLayout.columns(kind: mixture.kind, packing: options.packing, length: length, tokenType: tokenType)
         var reports: [SplitReport] = []
         for (splitNumber, split) in Self.splits.enumerated() {
-            let members = tokenized.indices.filter { isValidation[$0] == (splitNumber == 1) }
+            let members = (0..<tokenized.count).filter { isValidation[$0] == (splitNumber == 1) }
             var units: [MixtureUnit] = []
             var realisations: [String: SourceRealisation] = [:]
             for (source, name) in sourceNames.enumerated() {
-                let pool = members.filter { tokenized[$0].source == source }
-                    .map { (index: $0, tokens: tokenized[$0].tokenCount, hash: tokenized[$0].contentHash) }
+                let pool = members.filter { tokenized.source($0) == source }
+                    .map { (index: $0, tokens: tokenized.tokenCount($0), hash: tokenized.contentHash($0)) }
                 let have = pool.reduce(0) { $0 + $1.tokens }
                 let trainHave = available[0][name] ?? 0
                 var target = trainTargets[name] ?? 0
@@ -124,7 +139,7 @@ public struct PhasePacker {
         return report
     }
 
-    private func write(units: [MixtureUnit], documents: [TokenizedDocument], columns: [MDSColumn], tokenType: MDSElementType,
+    private func write(units: [MixtureUnit], documents: TokenizedStore, columns: [MDSColumn], tokenType: MDSElementType,
                        directory: String, realisations: [String: SourceRealisation], sourceNames: [String],
                        documentCount: Int, padID: Int32) throws -> SplitReport {
         let writer = try MDSWriter(directory: directory, columns: columns, options: MDSWriterOptions(

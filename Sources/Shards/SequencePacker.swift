@@ -68,7 +68,7 @@ struct SequencePacker {
 
     /// Concatenation: every piece followed by the next, cut every `length` tokens; columns
     /// boundaries, tokens.
-    func concat(_ units: [MixtureUnit], documents: [TokenizedDocument],
+    func concat(_ units: [MixtureUnit], documents: some TokenizedDocuments,
                 emit: ([[Int32]]) throws -> Void) throws -> PackingCounts {
         var counts = PackingCounts()
         var sequence: [Int32] = []
@@ -103,7 +103,7 @@ struct SequencePacker {
     /// (`truncate`, for conversations); the rest are placed whole into the fullest sequence they
     /// fit; sequences are padded with `padID` (mask 0) and written in a seeded order. Columns
     /// boundaries, loss_mask, tokens. Without document masks the mask is 1 on every real token.
-    func bestFit(_ units: [MixtureUnit], documents: [TokenizedDocument], truncate: Bool,
+    func bestFit(_ units: [MixtureUnit], documents: some TokenizedDocuments, truncate: Bool,
                  emit: ([[Int32]]) throws -> Void) throws -> PackingCounts {
         var counts = PackingCounts()
         // (unit, start, count): a piece of a unit's tokens.
@@ -173,7 +173,7 @@ struct SequencePacker {
 
     /// One sample per preference pair, each side padded to `length` (or cut to it, counted).
     /// Columns chosen, chosen_loss_mask, rejected, rejected_loss_mask.
-    func pairs(_ units: [MixtureUnit], documents: [TokenizedDocument],
+    func pairs(_ units: [MixtureUnit], documents: some TokenizedDocuments,
                emit: ([[Int32]]) throws -> Void) throws -> PackingCounts {
         var counts = PackingCounts()
         for unit in units {
@@ -238,3 +238,11 @@ struct FreeSpaceIndex {
         return bin
     }
 }
+
+/// Tokenized documents by index: in memory (tests) or read back from a scratch file (`TokenizedStore`).
+protocol TokenizedDocuments {
+    subscript(index: Int) -> TokenizedDocument { get }
+}
+
+extension Array: TokenizedDocuments where Element == TokenizedDocument {}
+extension TokenizedStore: TokenizedDocuments {}

@@ -5,7 +5,8 @@ import Stages
 /// Dedup stage 2, one task per MinHash bucket (and one for exact hashes): merges that bucket's
 /// sorted files from every signature task and writes each pair of neighbours with equal keys,
 /// `(task, index)` of the earlier then of the later record, in merge order (datatrove's order:
-/// key, then task, then index). Memory: one record per input file.
+/// key, then task, then index). Memory: one record and a read buffer per input file, the buffers
+/// 64 MiB together.
 public struct BucketStage: TaskStage {
     public static let stageName = "dedup/buckets"
     public let name = BucketStage.stageName
@@ -23,9 +24,13 @@ public struct BucketStage: TaskStage {
         let exact = isExactTask(task)
         let recordSize = exact ? DedupRecords.exactSize : DedupRecords.signatureSize(layout.config.minhashConfig)
         let keyWords = exact ? 2 : layout.config.minhashConfig.hashesPerBucket
+        // One read buffer per signature task: 64 MiB between them (1 MiB each up to 64 tasks), so the
+        // merge's memory does not grow with the task count.
+        let bufferBytes = min(1 << 20, (64 << 20) / max(1, layout.ingestTasks))
         let readers = try (0..<layout.ingestTasks).map { source in
             let path = exact ? layout.exactPath(task: source) : layout.signaturePath(bucket: task, task: source)
-            return try RecordFileReader(path: path, recordSize: recordSize, producer: "\(SignatureStage.stageName) task \(source)") {
+            return try RecordFileReader(path: path, recordSize: recordSize, producer: "\(SignatureStage.stageName) task \(source)",
+                                        bufferBytes: bufferBytes) {
                 layout.invalidate(stage: SignatureStage.stageName, task: source)
             }
         }

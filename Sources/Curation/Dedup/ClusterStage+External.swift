@@ -32,7 +32,8 @@ extension ClusterStage {
         try labels.commit()
 
         // 2. Members with their entries, by (cluster, priority, id).
-        let members = try ExternalSorter(folder: scratch + "/members", bufferBytes: buffer)
+        // The members are read out while the removals fill: each sorter gets half the buffer.
+        let members = try ExternalSorter(folder: scratch + "/members", bufferBytes: buffer / 2)
         let cursor = try LabelCursor(path: labelsPath)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -56,7 +57,7 @@ extension ClusterStage {
         }
 
         // 3. Clusters in order of their smallest member; removals by (task, index).
-        let removals = try ExternalSorter(folder: scratch + "/removals", bufferBytes: buffer)
+        let removals = try ExternalSorter(folder: scratch + "/removals", bufferBytes: buffer / 2)
         let decoder = JSONDecoder()
         var number = -1
         var current: UInt64?

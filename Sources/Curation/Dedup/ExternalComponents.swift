@@ -28,8 +28,9 @@ struct ExternalComponents {
                       body: (_ vertex: UInt64, _ component: UInt64) throws -> Void) throws {
         try FileSystem.createDirectory(folder)
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        // Both fill at once: together they stay within the buffer.
         let loops = try ExternalSorter(folder: folder + "/loops", bufferBytes: bufferBytes / 8)
-        let initial = try ExternalSorter(folder: folder + "/sort", bufferBytes: bufferBytes)
+        let initial = try ExternalSorter(folder: folder + "/sort", bufferBytes: bufferBytes - bufferBytes / 8)
         try edges { a, b in
             if a == b {
                 try loops.append(key: Self.bytes(a))

@@ -26,6 +26,8 @@ public final class ExternalSorter {
         self.bufferBytes = max(bufferBytes, 1024)
         self.fanIn = fanIn
         try FileSystem.createDirectory(folder)
+        // Reserved once (untouched pages cost nothing), so growing never holds an old and a new copy at once.
+        arena.reserveCapacity(self.bufferBytes)
     }
 
     deinit {

@@ -74,7 +74,9 @@ public final class RecordFileReader {
 
     /// - Parameters:
     ///   - producer: who wrote the file (for the message), and how to mark that task incomplete.
-    public init(path: String, recordSize: Int, producer: String, invalidate: @escaping () -> Void) throws {
+    ///   - bufferBytes: the read buffer (at least 16 records); a merge over many files gives each a smaller one.
+    public init(path: String, recordSize: Int, producer: String, bufferBytes: Int = 1 << 20,
+                invalidate: @escaping () -> Void) throws {
         self.path = path
         self.recordSize = recordSize
         self.producerName = producer
@@ -92,7 +94,7 @@ public final class RecordFileReader {
         }
         count = (size - 32) / recordSize
         reader = try PlainFileReader(path: path)
-        buffer = [UInt8](repeating: 0, count: max(1 << 20, recordSize * 16))
+        buffer = [UInt8](repeating: 0, count: max(bufferBytes, recordSize * 16))
         let header = try take(16)
         guard Array(header[0..<8]) == RecordFileWriter.magic, header.loadLittleEndianUInt32(at: 8) == UInt32(recordSize) else {
             invalidate()
