@@ -26,11 +26,16 @@ public struct AlignSettings: Sendable, Equatable {
     /// Overrides the schedule's learning rate for the preference phase (DPO wants a small one).
     public var learningRate: Double?
     public var seed: UInt64 = 0
+    /// DPO's reference in the rounds: the checkpoint the phase starts from (`start`), or the model each
+    /// round starts from (`round`, iterative DPO).
+    public enum Reference: String, Sendable, CaseIterable { case start, round }
+    public var reference = Reference.start
 
     public init() {}
 
     static let yamlKeys = ["rounds", "prompts_per_round", "samples", "temperature", "max_tokens", "refine",
-                           "refine_prompt", "beta", "label_smoothing", "nll_weight", "pairs_per_step", "learning_rate", "seed"]
+                           "refine_prompt", "beta", "label_smoothing", "nll_weight", "pairs_per_step", "learning_rate", "seed",
+                           "reference"]
 
     init(section: YAMLMapping?) throws(ConfigError) {
         self.init()
@@ -66,6 +71,7 @@ public struct AlignSettings: Sendable, Equatable {
             learningRate = value
         }
         if let value = try section.optionalInt("seed", atLeast: 0) { seed = UInt64(value) }
+        if let value = try section.optionalChoice("reference", as: Reference.self) { reference = value }
     }
 }
 

@@ -101,8 +101,15 @@ public enum PreferenceRunner {
                                tokenizer: tokenizer, options: options, threads: threads, say: say)
                 continue
             }
-            try train(plan: plan, settings: settings, data: folder + "/shards/train", steps: steps, reference: reference,
-                      referenceFolder: referenceFolder, options: options, say: say)
+            // `align.reference: round` compares each round against the model it started from (iterative DPO);
+            // `start` (the default) against the phase's starting checkpoint throughout.
+            var roundReference = reference, roundReferenceFolder = referenceFolder
+            if settings.reference == .round, round > 0 {
+                roundReferenceFolder = plan.checkpointFolder + "/" + Checkpoint.folderName(step: steps.lowerBound)
+                roundReference = try Checkpoint.loadModel(from: roundReferenceFolder, options: options)
+            }
+            try train(plan: plan, settings: settings, data: folder + "/shards/train", steps: steps, reference: roundReference,
+                      referenceFolder: roundReferenceFolder, options: options, say: say)
             try scoreRound(folder: folder, round: round, pipeline: pipeline, manifest: manifest, plan: plan,
                            tokenizer: tokenizer, options: options, threads: threads, say: say)
         }

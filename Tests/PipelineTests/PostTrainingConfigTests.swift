@@ -178,20 +178,22 @@ import Testing
             name: t
             manifest: m.yaml
             decontaminate: {ngram_size: 8, mode: cut}
-            align: {rounds: 3, samples: 6, beta: 0.2, label_smoothing: 0.1, nll_weight: 0.5, learning_rate: 1e-5}
+            align: {rounds: 3, samples: 6, beta: 0.2, label_smoothing: 0.1, nll_weight: 0.5, learning_rate: 1e-5, reference: round}
             """, path: "/tmp/p.yaml")
         let decontaminate = try pipeline.decontaminateSettings()
         #expect(decontaminate.ngramSize == 8 && decontaminate.mode == .cut && decontaminate.enabled)
         var align = try pipeline.alignSettings()
         #expect(align.rounds == 3 && align.samples == 6 && align.beta == 0.2 && align.labelSmoothing == 0.1)
-        #expect(align.learningRate == 1e-5 && align.chosenNLLWeight == 0.5)
+        #expect(align.learningRate == 1e-5 && align.chosenNLLWeight == 0.5 && align.reference == .round)
+        #expect(try PipelineConfig.parse(yaml: "name: t\nmanifest: m.yaml\n", path: "/tmp/p.yaml").alignSettings().reference == .start)
         var overridden = pipeline
         try overridden.overrideAlignRounds(5)
         align = try overridden.alignSettings()
         #expect(align.rounds == 5)
         #expect(overridden.settings["align.rounds"] == "5")
         for bad in ["align: {samples: 1}", "align: {nll_weight: -1}", "align: {beta: 0}", "align: {label_smoothing: 0.5}", "align: {temperature: 0}",
-                    "decontaminate: {mode: erase}", "decontaminate: {ngram_size: 0}", "align: {round: 2}"] {
+                    "decontaminate: {mode: erase}", "decontaminate: {ngram_size: 0}", "align: {round: 2}",
+                    "align: {reference: sft}"] {
             let text = "name: t\nmanifest: m.yaml\n" + bad + "\n"
             let parsed = try PipelineConfig.parse(yaml: text, path: "/tmp/p.yaml")
             #expect(throws: ConfigError.self, "\(bad)") {
