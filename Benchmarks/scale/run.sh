@@ -17,7 +17,7 @@ if [ -z "${PLM_BIN:-}" ]; then
   (cd "$repo" && swift build -c release --product plm 2>&1 | tail -1)
   PLM_BIN=$repo/.build/release/plm
 fi
-export PATH=$here/fake-slurm:$PATH
+export PATH=$repo/scripts/fake-slurm:$PATH
 echo "scale: plm $("$PLM_BIN" env 2>/dev/null | grep -i -m1 'kernel\|coretype' || true)"
 
 for size in "${sizes[@]}"; do

@@ -72,11 +72,10 @@ public struct RunStatus: Sendable {
         guard let slurm else { return "" }
         var lines = ["slurm jobs submitted \(slurm.submitted) (states from \(queue.source)):"]
         for job in slurm.jobs {
-            let label = job.stage.map { $0.hasPrefix(job.node) ? $0 : job.node + " " + $0 } ?? job.node
             let states = queue.states[job.jobID].map { counts in
                 counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             } ?? ended(job)
-            lines.append("  " + label.padding(toLength: 22, withPad: " ", startingAt: 0)
+            lines.append("  " + job.label.padding(toLength: 22, withPad: " ", startingAt: 0)
                 + "job \(job.jobID)".padding(toLength: 12, withPad: " ", startingAt: 0)
                 + (job.array.map { "tasks \($0)" } ?? "one task").padding(toLength: 16, withPad: " ", startingAt: 0)
                 + states)

@@ -42,7 +42,7 @@ public enum TokenizerCounts {
                 let words = counter.finish()
                 for index in 0..<words.distinctWords {
                     try Array(words.word(index)).withUnsafeBytes { word in
-                        try TokenizerCounts.bigEndian(UInt64(words.counts[index])).withUnsafeBytes { try sorter.append(key: word, payload: $0) }
+                        try ExternalSorter.key(UInt64(words.counts[index])).withUnsafeBytes { try sorter.append(key: word, payload: $0) }
                     }
                 }
                 counter = WordCounter(preset: preset, workers: threads)
@@ -62,18 +62,18 @@ public enum TokenizerCounts {
             func emit() throws {
                 guard let previous else { return }
                 try previous.withUnsafeBytes { word in
-                    try TokenizerCounts.bigEndian(sum).withUnsafeBytes { try output.write(key: word, payload: $0) }
+                    try ExternalSorter.key(sum).withUnsafeBytes { try output.write(key: word, payload: $0) }
                 }
                 distinct += 1
             }
             try sorter.finish { word, count in
                 if let last = previous, word.elementsEqual(last) {
-                    sum += TokenizerCounts.value(count)
+                    sum += ExternalSorter.word(count, 0)
                     return
                 }
                 try emit()
                 previous = Array(word)
-                sum = TokenizerCounts.value(count)
+                sum = ExternalSorter.word(count, 0)
             }
             try emit()
             try output.commit()
@@ -89,10 +89,6 @@ public enum TokenizerCounts {
             return stats
         }
     }
-
-    static func bigEndian(_ value: UInt64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
-
-    static func value(_ bytes: UnsafeRawBufferPointer) -> UInt64 { UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)) }
 
     /// What the merge kept and cut (`tokenizer-counts/summary.json`).
     public struct Summary: Codable, Sendable, Equatable {
@@ -134,12 +130,12 @@ public enum TokenizerCounts {
         }
         try ExternalSorter.merge(paths) { word, count in
             if let last = previous, word.elementsEqual(last) {
-                sum += Int(TokenizerCounts.value(count))
+                sum += Int(ExternalSorter.word(count, 0))
                 return
             }
             close()
             previous = Array(word)
-            sum = Int(TokenizerCounts.value(count))
+            sum = Int(ExternalSorter.word(count, 0))
         }
         close()
         return (table.wordCounts(), summary)

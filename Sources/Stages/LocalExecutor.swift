@@ -10,8 +10,7 @@ public struct ExecutionSummary: Sendable {
     public var stats: [TaskStats] = []
     public var seconds: Double = 0
 
-    /// Nothing run, nothing failed.
-    public static var empty: ExecutionSummary { ExecutionSummary() }
+    public init() {}
 }
 
 /// Runs a stage's tasks on a bounded pool of worker threads on this machine. Tasks with a

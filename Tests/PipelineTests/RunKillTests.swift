@@ -84,8 +84,8 @@ struct RunKillTests {
     }
 
     /// Runs `plm run` on the folder's pipeline; returns how it ended.
-    static func run(_ root: String, killAt point: String? = nil, after: Int = 1) throws -> (status: Int32, killed: Bool) {
-        let result = try runCapturing(root, environment: point.map { ["PLM_KILL_AT": $0, "PLM_KILL_AFTER": String(after)] } ?? [:])
+    static func run(_ root: String) throws -> (status: Int32, killed: Bool) {
+        let result = try runCapturing(root, environment: [:])
         return (result.status, result.killed)
     }
 
@@ -103,6 +103,23 @@ struct RunKillTests {
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal, text)
+    }
+
+    /// Runs the folder's pipeline killed at the `after`-th pass of `point`, reruns it, and expects the
+    /// outputs to equal `expected`; with `report`, prints a line for scripts/kill-test.
+    static func killAndCompare(_ root: String, point: String, after: Int, expected: [String: Data], report: String?) throws {
+        try? FileManager.default.removeItem(atPath: root + "/out")
+        let killed = try runCapturing(root, environment: ["PLM_KILL_AT": point, "PLM_KILL_AFTER": String(after)])
+        #expect(killed.killed && killed.status == SIGKILL, "\(point) x\(after): the run was not killed: \(killed.errors.suffix(600))")
+        #expect(try run(root) == (0, false), "\(point) x\(after): the rerun failed")
+        let got = try outputs(root + "/out")
+        let missingOrExtra = Set(got.keys).symmetricDifference(expected.keys).sorted()
+        #expect(missingOrExtra.isEmpty, "\(point) x\(after): files differ: \(missingOrExtra.prefix(8))")
+        let different = expected.keys.filter { got[$0] != nil && got[$0] != expected[$0] }.sorted()
+        #expect(different.isEmpty, "\(point) x\(after): contents differ: \(different.prefix(8))")
+        if let report {
+            print("kill-test: SIGKILL at \(point) x\(after)\(report): rerun identical: \(different.isEmpty && missingOrExtra.isEmpty)")
+        }
     }
 
     /// Relative path to contents of every file under `folder`, bookkeeping left out.
@@ -147,16 +164,7 @@ struct RunKillTests {
                ("checkpoint", 5), ("task:train/one", 1), ("task:eval/one", 1), ("task:train/two", 1), ("task:eval/two", 1)]
             : [("commit", 4), ("task:filter", 2), ("checkpoint", 5)]
         for (point, after) in kills {
-            try? FileManager.default.removeItem(atPath: root + "/out")
-            let killed = try Self.run(root, killAt: point, after: after)
-            #expect(killed.killed && killed.status == SIGKILL, "\(point) x\(after): the run was not killed")
-            #expect(try Self.run(root) == (0, false), "\(point) x\(after): the rerun failed")
-            let got = try Self.outputs(root + "/out")
-            let missingOrExtra = Set(got.keys).symmetricDifference(expected.keys).sorted()
-            #expect(missingOrExtra.isEmpty, "\(point) x\(after): files differ: \(missingOrExtra.prefix(8))")
-            let different = expected.keys.filter { got[$0] != nil && got[$0] != expected[$0] }.sorted()
-            #expect(different.isEmpty, "\(point) x\(after): contents differ: \(different.prefix(8))")
-            if full { print("kill-test: SIGKILL at \(point) x\(after): rerun identical: \(different.isEmpty && missingOrExtra.isEmpty)") }
+            try Self.killAndCompare(root, point: point, after: after, expected: expected, report: full ? "" : nil)
         }
 
         // A full disk (every write from the N-th on fails with ENOSPC): the run stops with an error naming
@@ -194,28 +202,14 @@ struct RunKillTests {
         try FileManager.default.moveItem(atPath: root + "/out", toPath: root + "/reference")
         let expected = try Self.outputs(root + "/reference")
         #expect(expected.keys.contains("align/aries/round-1/pairs.jsonl") && expected.keys.contains("eval/aries/eval.json"))
-        // A checkpoint every step: one per ARIES round (checkpoint:aries), two for the DPO phase.
+        // A checkpoint every DPO step (`checkpoint:dpo` counts that phase's); the ARIES rounds here make no
+        // pair (plm-tiny gets no sum right), so their kill points are the round's sampling and the markers.
         let full = ProcessInfo.processInfo.environment["PLM_KILL_TEST"] == "full"
         let kills: [(String, Int)] = full
             ? [("aries:sampled", 1), ("aries:sampled", 2), ("checkpoint:dpo", 1), ("task:train/aries", 1), ("task:eval/aries", 1)]
             : [("checkpoint:dpo", 1)]
         for (point, after) in kills {
-            try? FileManager.default.removeItem(atPath: root + "/out")
-            let killed = try Self.runCapturing(root, environment: ["PLM_KILL_AT": point, "PLM_KILL_AFTER": String(after)])
-            #expect(killed.killed && killed.status == SIGKILL, "\(point) x\(after): the run was not killed: \(killed.errors.suffix(600))")
-            #expect(try Self.run(root) == (0, false), "\(point) x\(after): the rerun failed")
-            let got = try Self.outputs(root + "/out")
-            let missingOrExtra = Set(got.keys).symmetricDifference(expected.keys).sorted()
-            #expect(missingOrExtra.isEmpty, "\(point) x\(after): files differ: \(missingOrExtra.prefix(8))")
-            let different = expected.keys.filter { got[$0] != nil && got[$0] != expected[$0] }.sorted()
-            #expect(different.isEmpty, "\(point) x\(after): contents differ: \(different.prefix(8))")
-            if !different.isEmpty, let keep = ProcessInfo.processInfo.environment["PLM_KILL_KEEP"] {
-                try? FileManager.default.removeItem(atPath: keep)
-                try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
-                try FileManager.default.copyItem(atPath: root + "/out", toPath: keep + "/got")
-                try FileManager.default.copyItem(atPath: root + "/reference", toPath: keep + "/reference")
-            }
-            if full { print("kill-test: SIGKILL at \(point) x\(after) in the ARIES run: rerun identical: \(different.isEmpty && missingOrExtra.isEmpty)") }
+            try Self.killAndCompare(root, point: point, after: after, expected: expected, report: full ? " in the ARIES run" : nil)
         }
     }
 }

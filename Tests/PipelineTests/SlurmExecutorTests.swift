@@ -8,50 +8,18 @@ import Testing
 /// as `--kill-on-invalid-dep` does). A real Slurm runs the same scripts in `scripts/slurm-test`.
 @Suite("Slurm executor", .serialized)
 struct SlurmExecutorTests {
-    /// sbatch: records its arguments, runs the script's array elements (or the script once) and prints a
-    /// job id; `FAKE_SLURM_CANCEL=<stage>:<task>` leaves that element out and fails its job, as scancel would.
-    static let sbatch = #"""
-        #!/bin/bash
-        set -u
-        dir="$FAKE_SLURM_DIR"
-        id=$(( $(cat "$dir/next-id" 2>/dev/null || echo 100) + 1 ))
-        echo "$id" > "$dir/next-id"
-        script="${@: -1}"
-        echo "$id $*" >> "$dir/sbatch.log"
-        for argument in "$@"; do
-          case "$argument" in --dependency=afterok:*)
-            if grep -qx "${argument#--dependency=afterok:}" "$dir/failed" 2>/dev/null; then
-              echo "$id" >> "$dir/failed"; echo "$id"; exit 0
-            fi;;
-          esac
-        done
-        array=$(sed -n 's/^#SBATCH --array=\([^%]*\).*/\1/p' "$script")
-        stage=$(sed -n "s/.*--stage '\([^']*\)'.*/\1/p" "$script")
-        if [ -z "$array" ]; then
-          bash "$script" > "$dir/$id.log" 2>&1 || echo "$id" >> "$dir/failed"
-        else
-          IFS=, read -ra parts <<< "$array"
-          for part in "${parts[@]}"; do
-            for task in $(seq "${part%-*}" "${part#*-}"); do
-              if [ "${FAKE_SLURM_CANCEL:-}" = "$stage:$task" ]; then echo "$id" >> "$dir/failed"; continue; fi
-              SLURM_ARRAY_TASK_ID=$task SLURM_ARRAY_JOB_ID=$id bash "$script" > "$dir/${id}_$task.log" 2>&1 \
-                || echo "$id" >> "$dir/failed"
-            done
-          done
-        fi
-        echo "$id"
-        """#
+    /// The stand-ins (`scripts/fake-slurm/`): sbatch records its arguments, runs the script's array elements
+    /// (or the script once) and prints a job id; `FAKE_SLURM_CANCEL=<stage>:<task>` leaves that element out
+    /// and fails its job, as scancel would. squeue says nothing is queued.
+    static let standIns = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/fake-slurm").path
 
-    /// A folder with the stand-ins, first on PATH for the plm it starts.
+    /// The stand-ins first on PATH for the plm it starts, with a state folder under `root`.
     static func makeCluster(in root: String) throws -> [String: String] {
-        let folder = root + "/fake-slurm"
-        try RunKillTests.write(sbatch, to: folder + "/sbatch")
-        try RunKillTests.write("#!/bin/bash\nexit 0\n", to: folder + "/squeue")   // nothing queued: jobs run at submission
-        for name in ["sbatch", "squeue"] {
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder + "/" + name)
-        }
+        let state = root + "/fake-slurm"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return ["PATH": folder + ":" + path, "FAKE_SLURM_DIR": folder]
+        return ["PATH": standIns + ":" + path, "FAKE_SLURM_DIR": state]
     }
 
     /// `plm ARGUMENTS` in `root` with extra environment; its status and standard output and error.

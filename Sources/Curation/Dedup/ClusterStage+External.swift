@@ -26,7 +26,7 @@ extension ClusterStage {
         let labels = try AtomicOutputFile(path: labelsPath)
         var clustered = 0
         try components.run(edges: { add in try forEachPair(add) }, body: { vertex, component in
-            try labels.write(ExternalComponents.bytes(vertex, component))
+            try labels.write(ExternalSorter.key(vertex, component))
             clustered += 1
         })
         try labels.commit()
@@ -49,8 +49,8 @@ extension ClusterStage {
                 cursor.skip()
                 // Priority as an order-preserving unsigned word, then the id's bytes: the keep rule's order.
                 let priority = UInt64(bitPattern: Int64(entry.priority)) ^ (1 << 63)
-                try members.append(key: ExternalComponents.bytes(label.component, priority) + Array(entry.id.utf8),
-                                   payload: ExternalComponents.bytes(key) + Array(try encoder.encode(entry)))
+                try members.append(key: ExternalSorter.key(label.component, priority) + Array(entry.id.utf8),
+                                   payload: ExternalSorter.key(key) + Array(try encoder.encode(entry)))
             }
             // Labels of this task without an entry are skipped, as the in-memory path skips them.
             while let label = try cursor.peek(), Int(label.vertex >> 32) == ingestTask { cursor.skip() }
@@ -66,7 +66,7 @@ extension ClusterStage {
         var sizes: [Int: Int] = [:]
         var reasons: [String: Int] = [:]
         try members.finish { key, payload in
-            let component = ExternalComponents.word(key, 0)
+            let component = ExternalSorter.word(key, 0)
             let entry = try decoder.decode(DocumentEntry.self, from: Data(payload[8...]))
             if component != current {
                 if current != nil { sizes[size, default: 0] += 1 }
@@ -89,7 +89,7 @@ extension ClusterStage {
         var writing = 0
         var file = try AtomicOutputFile(path: layout.removedListPath(task: 0))
         try removals.finish { key, line in
-            let task = Int(ExternalComponents.word(key, 0) >> 32)
+            let task = Int(ExternalSorter.word(key, 0) >> 32)
             while writing < task {
                 try file.commit()
                 writing += 1
@@ -112,37 +112,15 @@ extension ClusterStage {
 
 /// Reads (vertex, component) labels one at a time, with one record of look-ahead.
 private final class LabelCursor {
-    private let reader: PlainFileReader
-    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    private var start = 0
-    private var end = 0
+    private let reader: ScratchReader
     private var head: (vertex: UInt64, component: UInt64)?
-    private var exhausted = false
 
-    init(path: String) throws { reader = try PlainFileReader(path: path) }
+    init(path: String) throws { reader = try ScratchReader(path: path) }
 
     func peek() throws -> (vertex: UInt64, component: UInt64)? {
-        if head == nil && !exhausted { try load() }
+        if head == nil { head = try reader.next(16) { (ExternalSorter.word($0, 0), ExternalSorter.word($0, 1)) } }
         return head
     }
 
     func skip() { head = nil }
-
-    private func load() throws {
-        var record = [UInt8]()
-        while record.count < 16 {
-            if start == end {
-                start = 0
-                end = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-                if end == 0 {
-                    exhausted = true
-                    return
-                }
-            }
-            let take = min(16 - record.count, end - start)
-            record.append(contentsOf: buffer[start..<(start + take)])
-            start += take
-        }
-        head = record.withUnsafeBytes { (ExternalComponents.word($0, 0), ExternalComponents.word($0, 1)) }
-    }
 }

@@ -33,10 +33,10 @@ struct ExternalComponents {
         let initial = try ExternalSorter(folder: folder + "/sort", bufferBytes: bufferBytes - bufferBytes / 8)
         try edges { a, b in
             if a == b {
-                try loops.append(key: Self.bytes(a))
+                try loops.append(key: ExternalSorter.key(a))
             } else {
-                try initial.append(key: Self.bytes(a, b))
-                try initial.append(key: Self.bytes(b, a))
+                try initial.append(key: ExternalSorter.key(a, b))
+                try initial.append(key: ExternalSorter.key(b, a))
             }
         }
         var current = try write(initial, to: folder + "/edges-0.bin")
@@ -56,7 +56,7 @@ struct ExternalComponents {
         // neighbour. Vertices seen only in a loop join the ascending stream as their own label.
         var pendingLoops: [UInt64] = []
         try loops.finish { key, _ in
-            let vertex = Self.word(key, 0)
+            let vertex = ExternalSorter.word(key, 0)
             if pendingLoops.last != vertex { pendingLoops.append(vertex) }
         }
         var loopIndex = 0
@@ -83,8 +83,8 @@ struct ExternalComponents {
         let sorter = try ExternalSorter(folder: folder + "/sort", bufferBytes: bufferBytes)
         func link(_ a: UInt64, _ b: UInt64) throws {
             guard a != b else { return }
-            try sorter.append(key: Self.bytes(a, b))
-            try sorter.append(key: Self.bytes(b, a))
+            try sorter.append(key: ExternalSorter.key(a, b))
+            try sorter.append(key: ExternalSorter.key(b, a))
         }
         // Neighbours come in ascending order: the first one settles m for the whole group.
         var smallest: UInt64 = 0
@@ -116,40 +116,12 @@ struct ExternalComponents {
     /// Calls `body` with each edge of an edge file in order, saying whether it is its vertex's first
     /// (that is, the one to its smallest neighbour). Memory: one read buffer.
     static func forEachEdge(_ path: String, _ body: (_ vertex: UInt64, _ neighbour: UInt64, _ first: Bool) throws -> Void) throws {
-        let reader = try PlainFileReader(path: path)
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        var carry: [UInt8] = []
+        let reader = try ScratchReader(path: path)
         var vertex: UInt64?
-        while true {
-            let got = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-            if got == 0 { break }
-            carry.append(contentsOf: buffer[0..<got])
-            let whole = carry.count / 16 * 16
-            try carry.withUnsafeBytes { bytes in
-                for offset in stride(from: 0, to: whole, by: 16) {
-                    let record = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 16)])
-                    let from = word(record, 0)
-                    try body(from, word(record, 1), from != vertex)
-                    vertex = from
-                }
-            }
-            carry.removeFirst(whole)
+        while let edge = try reader.next(16, { (ExternalSorter.word($0, 0), ExternalSorter.word($0, 1)) }) {
+            try body(edge.0, edge.1, edge.0 != vertex)
+            vertex = edge.0
         }
-        guard carry.isEmpty else {
-            throw CorruptInputError(path: path, offset: 0, message: "an edge file's length is not a multiple of 16 bytes")
-        }
-    }
-
-    /// Big-endian, so that byte order is numeric order.
-    static func bytes(_ values: UInt64...) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(values.count * 8)
-        for value in values { withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) } }
-        return out
-    }
-
-    static func word(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> UInt64 {
-        UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
     }
 
     private static func sameBytes(_ a: String, _ b: String) throws -> Bool {

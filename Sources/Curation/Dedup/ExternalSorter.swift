@@ -124,6 +124,19 @@ public final class ExternalSorter {
         return (key, payload)
     }
 
+    /// Unsigned integers as a key that sorts in their numeric order (big-endian), one after another.
+    public static func key(_ values: UInt64...) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(values.count * 8)
+        for value in values { withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) } }
+        return out
+    }
+
+    /// The `index`-th integer of such a key.
+    public static func word(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> UInt64 {
+        UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+    }
+
     /// Unsigned lexicographic order, a prefix first.
     static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
         let common = min(a.count, b.count)
@@ -199,45 +212,25 @@ public final class SortedRunWriter {
     public func commit() throws { try file.commit() }
 }
 
-/// Reads a run file record by record through a fixed buffer.
+/// Reads a run file record by record.
 private final class RunReader {
-    private let reader: PlainFileReader
-    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    private var start = 0
-    private var end = 0
+    private let reader: ScratchReader
     private(set) var key: [UInt8] = []
     private(set) var payload: [UInt8] = []
-    private var consumed = 0
 
-    init(path: String) throws { reader = try PlainFileReader(path: path) }
+    init(path: String) throws { reader = try ScratchReader(path: path) }
 
     /// Reads the next record into `key` and `payload`; false at the end of the file.
     func advance() throws -> Bool {
-        guard let header = try take(8) else { return false }
-        let keyLength = Int(UInt32(littleEndian: header.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }))
-        let payloadLength = Int(UInt32(littleEndian: header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self) }))
-        guard let key = try take(keyLength), let payload = try take(payloadLength) else {
-            throw CorruptInputError(path: reader.path, offset: consumed, message: "a sort run ends inside a record")
+        guard let lengths = try reader.next(8, { header in
+            (Int(UInt32(littleEndian: header.loadUnaligned(as: UInt32.self))),
+             Int(UInt32(littleEndian: header.loadUnaligned(fromByteOffset: 4, as: UInt32.self))))
+        }) else { return false }
+        guard let record = try reader.next(lengths.0 + lengths.1, { Array($0) }) else {
+            throw CorruptInputError(path: reader.path, offset: reader.consumed, message: "a sort run ends inside a record")
         }
-        self.key = key
-        self.payload = payload
+        key = Array(record[0..<lengths.0])
+        payload = Array(record[lengths.0...])
         return true
-    }
-
-    private func take(_ count: Int) throws -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(count)
-        while out.count < count {
-            if start == end {
-                start = 0
-                end = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-                if end == 0 { return nil }
-            }
-            let take = min(count - out.count, end - start)
-            out.append(contentsOf: buffer[start..<(start + take)])
-            start += take
-            consumed += take
-        }
-        return out
     }
 }

@@ -78,7 +78,7 @@ extension GraphRunner {
             _ = try TokenizerRunner.run(pipeline: pipeline, manifest: manifest,
                                         options: .init(workers: workers, progress: false, task: counting ? task : nil,
                                                        countOnly: counting), say: hooks.say)
-            return ExecutionSummary.empty
+            return ExecutionSummary()
         default:
             throw ExecutorError(message: "\(nodeName) runs as one job, not by task")
         }

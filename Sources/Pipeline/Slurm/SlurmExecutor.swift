@@ -124,7 +124,7 @@ public struct SlurmExecutor {
     }
 
     private func job(node: String, stage: String?, tasks: [Int]?, stageTasks: Int, number: Int) -> SlurmJob {
-        let stem = String(format: "%02d-", number) + Self.fileName(stage.map { $0.hasPrefix(node) ? $0 : node + "-" + $0 } ?? node)
+        let stem = String(format: "%02d-", number) + Self.fileName(SlurmJobRecord.Job.label(node: node, stage: stage))
         var lines = ["#!/bin/bash",
                      "# plm run --executor slurm: \(stage ?? node)" + (tasks.map { ", tasks \(SlurmArray.spec($0)) of \(stageTasks)" } ?? "")
                         + ", for \(ConfigPaths.absolute(runner.pipeline.path)).",

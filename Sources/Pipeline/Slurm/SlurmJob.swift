@@ -13,6 +13,6 @@ public struct SlurmJob: Sendable, Equatable {
     public var scriptPath: String
     public var script: String
 
-    /// `ingest`, `dedup/buckets`, `train/anneal`: what messages and the job record call it.
-    public var label: String { stage.map { $0.hasPrefix(node) ? $0 : node + " " + $0 } ?? node }
+    /// What messages and the job record call it.
+    public var label: String { SlurmJobRecord.Job.label(node: node, stage: stage) }
 }

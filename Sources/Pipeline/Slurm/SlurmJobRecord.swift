@@ -16,6 +16,13 @@ public struct SlurmJobRecord: Codable, Sendable, Equatable {
         public var dependsOn: String?
         public var script: String
 
+        /// `ingest`, `dedup/buckets`, `tokenizer-counts`, `train/anneal`: what messages call the job.
+        public var label: String { Self.label(node: node, stage: stage) }
+
+        static func label(node: String, stage: String?) -> String {
+            stage.map { $0.hasPrefix(node) ? $0 : node + " " + $0 } ?? node
+        }
+
         enum CodingKeys: String, CodingKey {
             case node, stage, array, script
             case jobID = "job_id", dependsOn = "depends_on"
