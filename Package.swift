@@ -41,7 +41,10 @@ let package = Package(
 
         // MARK: Library modules, along the data flow
         // The only Swift code that touches libzstd, libarchive and xxhash.
-        .target(name: "CorpusIO", dependencies: ["CZstd", "CArchive", "CXXHash"]),
+        .target(name: "CorpusIO", dependencies: [
+            "CZstd", "CArchive", "CXXHash",
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
         // Task stages: the split into tasks, completion markers, logs and stats under one run layout, and
         // the executor that runs them on this machine. Every stage of a run, ingest to training, is one.
         .target(name: "Stages", dependencies: ["CorpusIO"]),

@@ -6,6 +6,7 @@
 # element after another), so its peak resident memory is its own. Prints, per stage, the largest task's
 # peak and the stage's seconds per GB (summarize.py); the figures land in $WORK/results.jsonl.
 #   Benchmarks/scale/run.sh [SIZE_MB...]        WORK=/tmp/plm-scale by default
+#   MODES="per-gb" Benchmarks/scale/run.sh ...  only one of the two task settings (default: fixed per-gb)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -23,7 +24,7 @@ echo "scale: plm $("$PLM_BIN" env 2>/dev/null | grep -i -m1 'kernel\|coretype' |
 for size in "${sizes[@]}"; do
   corpus=$work/corpus-$size
   [ -d "$corpus" ] || python3 "$here/make_corpus.py" "$corpus" "$size"
-  for mode in fixed per-gb; do
+  for mode in ${MODES:-fixed per-gb}; do
     if [ "$mode" = fixed ]; then tasks=16; else tasks=$(python3 -c "print(max(1, round($size / 1000 * 16)))"); fi
     run=$work/run-$size-$mode
     rm -rf "$run" "$work/fake-state"

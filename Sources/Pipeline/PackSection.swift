@@ -12,7 +12,7 @@ public struct PackConfig: Sendable, Equatable {
     public init() {}
 
     static let yamlKeys = ["seq_len", "packing", "val_fraction", "seed", "compression_level", "shard_size",
-                           "allow_upsample", "megatron", "token_type", "phases"]
+                           "allow_upsample", "megatron", "token_type", "phases", "plan_buffer"]
 
     /// Token column types a user may force (`auto` lets the vocabulary decide).
     enum TokenTypeChoice: String, CaseIterable {
@@ -43,6 +43,10 @@ public struct PackConfig: Sendable, Equatable {
         case .uint16: tokenType = .uint16
         case .int32: tokenType = .int32
         case .auto, nil: tokenType = nil
+        }
+        if let bytes = try section.optionalByteSize("plan_buffer") {
+            guard bytes >= 1 << 20 else { throw section.invalid("plan_buffer", mustBe: "at least 1MiB") }
+            options.planBufferBytes = bytes
         }
         if let names = try section.optionalStringList("phases") { phases = names.map(\.value) }
     }

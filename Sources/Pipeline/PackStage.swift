@@ -27,7 +27,10 @@ struct PackStage: TaskStage {
     func run(task: Int, log: TaskLog, progress: ProgressCounters) throws -> TaskStats {
         let mixture = phases[task]
         let directory = Self.phaseDirectory(root: root, phase: mixture.name)
-        if FileManager.default.fileExists(atPath: directory) { try FileManager.default.removeItem(atPath: directory) }
+        // A killed try leaves its folder and its scratch (tokens, sort runs): start clean.
+        for path in [directory, directory + ".sort.tmp"] where FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.removeItem(atPath: path)
+        }
         var stats = TaskStats(stage: name, task: task, tasks: taskCount)
         var options = config.options
         options.workers = workers

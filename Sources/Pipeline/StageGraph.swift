@@ -60,7 +60,7 @@ public struct StageGraph: Sendable {
 
     /// Format versions of each stage's output; bump one when its code writes different bytes.
     public enum Format {
-        public static let ingest = 1, dedup = 1, filter = 1, tokenizer = 1, pack = 1, train = 1, evaluate = 2
+        public static let ingest = 1, dedup = 1, filter = 1, tokenizer = 1, pack = 2, train = 1, evaluate = 2
         public static let makeSFT = 4, decontaminate = 2, preference = 2
     }
 
@@ -185,7 +185,7 @@ public struct StageGraph: Sendable {
                 + "(phases: \(manifest.phases.map(\.name).joined(separator: ", ")))")
         }
         for (task, phase) in packed.enumerated() {
-            var packSettings = section("pack").merging(manifestPart("phases.\(phase)")) { a, _ in a }
+            var packSettings = section("pack", except: ["pack.plan_buffer"]).merging(manifestPart("phases.\(phase)")) { a, _ in a }
             packSettings["pack.task"] = String(task)
             if manifest.phase(named: phase)!.makesOwnPairs {
                 throw ExecutorError(message: "pack.phases names '\(phase)', a preference phase that makes its own pairs "

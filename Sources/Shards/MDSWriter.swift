@@ -39,8 +39,10 @@ public final class MDSWriter {
     private var shardSize: Int
     private var shardCount = 0
     private let finisher: ShardFinisher
-    /// xxh3_64 of every encoded sample, written beside the index (see `SampleChecksums`).
-    private var sampleChecksums: [UInt64] = []
+    /// xxh3_64 of every encoded sample, streamed beside the index (see `SampleChecksums`): a split of
+    /// any size costs the writer no memory per sample.
+    private let sampleChecksums: AtomicOutputFile
+    private var checksumBytes: [UInt8] = []
     public private(set) var samplesWritten = 0
 
     public init(directory: String, columns: [MDSColumn], options: MDSWriterOptions = MDSWriterOptions()) throws {
@@ -53,6 +55,7 @@ public final class MDSWriter {
                                            hashes: options.hashes.map(\.rawValue), sizeLimit: options.sizeLimit).text.utf8)
         shardSize = 8 + config.count
         try FileSystem.createDirectory(directory)
+        sampleChecksums = try AtomicOutputFile(path: directory + "/" + SampleChecksums.fileName)
         reserveShardCapacity()
     }
 
@@ -80,7 +83,10 @@ public final class MDSWriter {
             pending.removeSubrange(start...)
             throw ShardError(file: directory, sample: samplesWritten, message: error.message)
         }
-        sampleChecksums.append(pending.withUnsafeBytes { XXHash.xxh3_64(UnsafeRawBufferPointer(rebasing: $0[start...])) })
+        checksumBytes.removeAll(keepingCapacity: true)
+        MDSSampleCoding.appendUInt(pending.withUnsafeBytes { XXHash.xxh3_64(UnsafeRawBufferPointer(rebasing: $0[start...])) },
+                                   width: 8, to: &checksumBytes)
+        try sampleChecksums.write(checksumBytes)
         sampleSizes.append(size)
         shardSize += size + 4
         samplesWritten += 1
@@ -96,7 +102,7 @@ public final class MDSWriter {
     public func finish() throws -> MDSIndex {
         if !sampleSizes.isEmpty { try flushShard() }
         let index = MDSIndex(shards: try finisher.finish())
-        try SampleChecksums.write(sampleChecksums, directory: directory)
+        try sampleChecksums.commit()
         try FileSystem.writeAtomically(Array(index.text.utf8), to: directory + "/" + MDSIndex.fileName)
         return index
     }

@@ -7,7 +7,10 @@ public final class MegatronWriter {
     public let prefix: String
     public let element: MDSElementType
     private let bin: AtomicOutputFile
-    private var lengths: [Int32] = []
+    /// Each sequence's length, u32 little-endian, on disk until `finish` writes the index from it: the
+    /// index's arrays are sized by the sequence count, known only at the end.
+    private let lengths: AtomicOutputFile
+    private var count = 0
     private var scratch: [UInt8] = []
 
     /// Megatron's dtype codes (`DType` in indexed_dataset.py).
@@ -26,30 +29,59 @@ public final class MegatronWriter {
         self.element = element
         try FileSystem.createDirectory(FileSystem.parent(of: prefix))
         bin = try AtomicOutputFile(path: prefix + ".bin")
+        lengths = try AtomicOutputFile(path: prefix + ".lengths.scratch")
     }
 
     public func write(_ tokens: [Int32]) throws {
         scratch.removeAll(keepingCapacity: true)
         for token in tokens { MDSSampleCoding.appendUInt(UInt64(UInt32(bitPattern: token)), width: element.byteWidth, to: &scratch) }
         try bin.write(scratch)
-        lengths.append(Int32(tokens.count))
+        scratch.removeAll(keepingCapacity: true)
+        MDSSampleCoding.appendUInt(UInt64(tokens.count), width: 4, to: &scratch)
+        try lengths.write(scratch)
+        count += 1
     }
 
+    /// Commits the `.bin`, then writes the `.idx` (header, sizes, pointers, document indices) by reading
+    /// the lengths back twice, a buffer at a time.
     public func finish() throws {
         try bin.commit()
-        var index = Self.magic
-        MDSSampleCoding.appendUInt(1, width: 8, to: &index)
-        index.append(Self.dtypeCode(element))
-        MDSSampleCoding.appendUInt(UInt64(lengths.count), width: 8, to: &index)
-        MDSSampleCoding.appendUInt(UInt64(lengths.count + 1), width: 8, to: &index)
-        for length in lengths { MDSSampleCoding.appendUInt(UInt64(UInt32(bitPattern: length)), width: 4, to: &index) }
-        var pointer: UInt64 = 0
-        for length in lengths {
-            MDSSampleCoding.appendUInt(pointer, width: 8, to: &index)
-            pointer += UInt64(length) * UInt64(element.byteWidth)
+        try lengths.commit()
+        defer { FileSystem.remove(lengths.path) }
+        let index = try AtomicOutputFile(path: prefix + ".idx")
+        var out = Self.magic
+        MDSSampleCoding.appendUInt(1, width: 8, to: &out)
+        out.append(Self.dtypeCode(element))
+        MDSSampleCoding.appendUInt(UInt64(count), width: 8, to: &out)
+        MDSSampleCoding.appendUInt(UInt64(count + 1), width: 8, to: &out)
+        func flushIfFull() throws {
+            if out.count >= 1 << 20 {
+                try index.write(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
-        for document in 0...lengths.count { MDSSampleCoding.appendUInt(UInt64(document), width: 8, to: &index) }
-        try FileSystem.writeAtomically(index, to: prefix + ".idx")
+        func eachLength(_ body: (UInt64) throws -> Void) throws {
+            let reader = try ScratchReader(path: lengths.path, bufferBytes: 1 << 20)
+            while let length = try reader.next(4, { UInt64(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }) {
+                try body(length)
+            }
+        }
+        try eachLength { length in
+            MDSSampleCoding.appendUInt(length, width: 4, to: &out)
+            try flushIfFull()
+        }
+        var pointer: UInt64 = 0
+        try eachLength { length in
+            MDSSampleCoding.appendUInt(pointer, width: 8, to: &out)
+            pointer += length * UInt64(element.byteWidth)
+            try flushIfFull()
+        }
+        for document in 0...count {
+            MDSSampleCoding.appendUInt(UInt64(document), width: 8, to: &out)
+            try flushIfFull()
+        }
+        try index.write(out)
+        try index.commit()
     }
 }
 

@@ -17,14 +17,69 @@ public struct SourceRealisation: Sendable, Codable, Equatable {
     }
 }
 
-/// A piece of a document chosen for packing: the first `length` tokens of document `document`
-/// (the whole document except for the one cut that makes a share exact).
+/// A piece of a document chosen for packing: the first `length` tokens of `document` (the whole
+/// document except for the one cut that makes a share exact).
 struct MixtureUnit: Sendable, Equatable {
-    var document: Int
+    var document: StoredDocument
     var length: Int
+
+    func encode(into bytes: inout [UInt8]) {
+        document.encode(into: &bytes)
+        bytes.appendLittleEndian(Int64(length))
+    }
+
+    init(document: StoredDocument, length: Int) {
+        self.document = document
+        self.length = length
+    }
+
+    init(decoding bytes: UnsafeRawBufferPointer) {
+        document = StoredDocument(decoding: bytes)
+        length = Int(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: StoredDocument.encodedSize, as: Int64.self)))
+    }
 }
 
-/// Turns a phase's weights and budget into a deterministic list of document pieces.
+/// Chooses one source's pieces as its documents arrive in a seeded order: whole passes over every
+/// document, then documents in that order until the target is reached; with `allowCut` the last one
+/// is cut so the total is exact, otherwise documents that would overshoot are skipped. Holds three
+/// numbers, so a source of any size is selected in a single streaming pass.
+struct SourceSelection {
+    private let passes: Int
+    private var remaining: Int
+    private let allowCut: Bool
+    private(set) var selectedTokens = 0
+
+    init(available: Int, target: Int, allowCut: Bool) {
+        self.allowCut = allowCut
+        guard available > 0, target > 0 else {
+            passes = 0
+            remaining = 0
+            return
+        }
+        passes = target / available
+        remaining = target - passes * available
+    }
+
+    mutating func take(_ document: StoredDocument, emit: (MixtureUnit) throws -> Void) rethrows {
+        let tokens = document.tokenCount
+        for _ in 0..<passes {
+            try emit(MixtureUnit(document: document, length: tokens))
+            selectedTokens += tokens
+        }
+        guard remaining > 0 else { return }
+        if tokens <= remaining {
+            try emit(MixtureUnit(document: document, length: tokens))
+            remaining -= tokens
+            selectedTokens += tokens
+        } else if allowCut {
+            try emit(MixtureUnit(document: document, length: remaining))
+            selectedTokens += remaining
+            remaining = 0
+        }
+    }
+}
+
+/// Turns a phase's weights and budget into token targets per source.
 enum MixturePlanner {
     /// Target tokens per source for the training split, from the budget and weights or from the
     /// epoch counts. Throws on the manifest mistakes packing cannot fix.
@@ -64,34 +119,6 @@ enum MixturePlanner {
             }
         }
         return targets
-    }
-
-    /// Picks pieces of `documents` (all of one source) adding up to `target` tokens: whole passes
-    /// over every document, then documents in a seeded order; with `allowCut` the last one is cut
-    /// so the total is exact, otherwise documents that would overshoot are skipped.
-    static func select(documents: [(index: Int, tokens: Int, hash: UInt64)], target: Int, seed: UInt64,
-                       allowCut: Bool) -> [MixtureUnit] {
-        let available = documents.reduce(0) { $0 + $1.tokens }
-        guard available > 0, target > 0 else { return [] }
-        var units: [MixtureUnit] = []
-        let passes = target / available
-        for _ in 0..<passes { units += documents.map { MixtureUnit(document: $0.index, length: $0.tokens) } }
-        var remaining = target - passes * available
-        guard remaining > 0 else { return units }
-        let order = documents.sorted {
-            let a = SeededRandom.mix($0.hash ^ seed), b = SeededRandom.mix($1.hash ^ seed)
-            return a != b ? a < b : $0.index < $1.index
-        }
-        for document in order where remaining > 0 {
-            if document.tokens <= remaining {
-                units.append(MixtureUnit(document: document.index, length: document.tokens))
-                remaining -= document.tokens
-            } else if allowCut {
-                units.append(MixtureUnit(document: document.index, length: remaining))
-                remaining = 0
-            }
-        }
-        return units
     }
 
     static func format(_ value: Double) -> String {

@@ -51,6 +51,9 @@ public struct PackOptions: Sendable, Equatable {
     public var allowUpsample: Bool = true
     /// Also write Megatron `.bin`/`.idx` beside the MDS shards.
     public var megatron: Bool = false
+    /// Memory for choosing and shuffling a split's pieces (two sorts share it; beyond it they spill
+    /// to disk). The output does not depend on it.
+    public var planBufferBytes: Int = 64 << 20
     /// Threads for tokenizing.
     public var workers: Int = 1
 

@@ -1,4 +1,5 @@
 import CorpusIO
+import Foundation
 
 /// Packs one phase: split by content hash, tokenize on all cores, realise the mixture, shuffle,
 /// cut into samples and write `<directory>/{train,val}/` (MDS, optionally Megatron) and
@@ -41,8 +42,9 @@ public struct PhasePacker {
     }
 
     /// Packs the documents `reading` hands over, batch by batch: each batch is tokenized on all cores and
-    /// its ids go to a scratch file beside `directory` (`TokenizedStore`), so a phase's text and tokens
-    /// are never all in memory at once, only about 32 bytes per document for the mixture's plan.
+    /// its ids go to scratch files beside `directory` (`TokenizedStore`); the mixture is chosen and
+    /// shuffled by sorts on disk (`plan`). So a task's memory is a batch of text, the sorts' buffers
+    /// and the shards in flight, whatever the number of documents in the phase.
     @discardableResult
     public func pack(reading: (_ consume: ([PackDocument]) throws -> Void) throws -> Void, into directory: String,
                      warn: (String) -> Void = { _ in }) throws -> PhaseReport {
@@ -65,8 +67,8 @@ public struct PhasePacker {
             warnings.append(line)
             warn(line)
         }
-        let scratch = (directory.hasSuffix("/") ? String(directory.dropLast()) : directory) + ".tokens.tmp"
-        let tokenized = try TokenizedStore(path: scratch)
+        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let tokenized = try TokenizedStore(path: base + ".tokens.tmp")
         var rejectedReasons: [String: Int] = [:]
         var rejected = 0
         var skips: [String] = []
@@ -90,45 +92,50 @@ public struct PhasePacker {
 
         // The split depends on content only, never on the seed, so reseeding cannot leak documents.
         let threshold = options.validationFraction
-        let isValidation = (0..<tokenized.count).map { Double(tokenized.contentHash($0) >> 11) / Double(1 << 53) < threshold }
-
-        var available: [[String: Int]] = [[:], [:]]
-        for (index, validation) in isValidation.enumerated() {
-            available[validation ? 1 : 0][sourceNames[tokenized.source(index)], default: 0] += tokenized.tokenCount(index)
+        func splitNumber(_ document: StoredDocument) -> Int {
+            Double(document.contentHash >> 11) / Double(1 << 53) < threshold ? 1 : 0
         }
-        let trainTargets = try MixturePlanner.trainingTargets(mixture: mixture, available: available[0],
+        var available: [[Int]] = Array(repeating: Array(repeating: 0, count: sourceNames.count), count: 2)
+        var poolSizes: [[Int]] = available
+        try tokenized.forEach { _, document in
+            available[splitNumber(document)][Int(document.source)] += document.tokenCount
+            poolSizes[splitNumber(document)][Int(document.source)] += 1
+        }
+        let trainAvailable = Dictionary(uniqueKeysWithValues: sourceNames.enumerated().map { ($1, available[0][$0]) })
+        let trainTargets = try MixturePlanner.trainingTargets(mixture: mixture, available: trainAvailable,
                                                               allowUpsample: options.allowUpsample, warn: note)
         let columns = PackLayout.columns(kind: mixture.kind, packing: options.packing, length: length, tokenType: tokenType)
+        let sortFolder = base + ".sort.tmp"
+        defer { try? FileManager.default.removeItem(atPath: sortFolder) }
         var reports: [SplitReport] = []
-        for (splitNumber, split) in Self.splits.enumerated() {
-            let members = (0..<tokenized.count).filter { isValidation[$0] == (splitNumber == 1) }
-            var units: [MixtureUnit] = []
-            var realisations: [String: SourceRealisation] = [:]
-            for (source, name) in sourceNames.enumerated() {
-                let pool = members.filter { tokenized.source($0) == source }
-                    .map { (index: $0, tokens: tokenized.tokenCount($0), hash: tokenized.contentHash($0)) }
-                let have = pool.reduce(0) { $0 + $1.tokens }
-                let trainHave = available[0][name] ?? 0
-                var target = trainTargets[name] ?? 0
-                if splitNumber == 1 {
+        for (split, name) in Self.splits.enumerated() {
+            var targets: [Int] = []
+            for (source, sourceName) in sourceNames.enumerated() {
+                let target = trainTargets[sourceName] ?? 0
+                if split == 0 {
+                    targets.append(target)
+                } else {
                     // Validation follows the training repetition but is never repeated itself.
+                    let trainHave = available[0][source]
                     let repetition = trainHave > 0 ? Double(target) / Double(trainHave) : (target > 0 ? 1 : 0)
-                    target = Int((Double(have) * min(1, repetition)).rounded())
+                    targets.append(Int((Double(available[1][source]) * min(1, repetition)).rounded()))
                 }
-                let chosen = MixturePlanner.select(documents: pool, target: target, seed: options.seed &+ UInt64(source),
-                                                   allowCut: mixture.kind == .pretrain)
-                units += chosen
+            }
+            let plan = try plan(split: split, of: splitNumber, targets: targets, available: available[split],
+                                documents: tokenized, sortFolder: sortFolder)
+            var realisations: [String: SourceRealisation] = [:]
+            for (source, sourceName) in sourceNames.enumerated() {
+                let have = available[split][source], target = targets[source]
                 let repetition = have > 0 ? Double(target) / Double(have) : 0
-                realisations[name] = SourceRealisation(
-                    documents: pool.count, availableTokens: have, targetTokens: target,
-                    selectedTokens: chosen.reduce(0) { $0 + $1.length }, repetition: repetition,
+                realisations[sourceName] = SourceRealisation(
+                    documents: poolSizes[split][source], availableTokens: have, targetTokens: target,
+                    selectedTokens: plan.selectedTokens[source], repetition: repetition,
                     action: repetition > 1 + 1e-12 ? "upsampled" : repetition < 1 - 1e-12 ? "subsampled" : "all")
             }
-            var random = SeededRandom(seed: options.seed ^ (splitNumber == 0 ? 0x7472_6169_6E00 : 0x7661_6C00))
-            random.shuffle(&units)
-            reports.append(try write(units: units, documents: tokenized, columns: columns, tokenType: tokenType,
-                                     directory: directory + "/" + split, realisations: realisations,
-                                     sourceNames: sourceNames, documentCount: members.count, padID: endOfText))
+            reports.append(try write(plan: plan.units, documents: tokenized, columns: columns, tokenType: tokenType,
+                                     directory: directory + "/" + name, realisations: realisations,
+                                     sourceNames: sourceNames, documentCount: poolSizes[split].reduce(0, +),
+                                     padID: endOfText))
         }
         let report = PhaseReport(
             phase: mixture.name, kind: mixture.kind, seed: options.seed, seqLen: options.seqLen, packing: options.packing,
@@ -139,7 +146,42 @@ public struct PhasePacker {
         return report
     }
 
-    private func write(units: [MixtureUnit], documents: TokenizedStore, columns: [MDSColumn], tokenType: MDSElementType,
+    /// One split's pieces, chosen and shuffled on disk: every document of the split goes through a sort
+    /// by (source, seeded rank), each source's `SourceSelection` takes its pieces in that order, and the
+    /// pieces go through a second sort by a seeded key, which is the order samples are cut in. Memory is
+    /// the two sorts' buffers (`options.planBufferBytes`), whatever the number of documents.
+    private func plan(split: Int, of splitNumber: (StoredDocument) -> Int, targets: [Int], available: [Int],
+                      documents: TokenizedStore, sortFolder: String) throws -> (units: ExternalSorter, selectedTokens: [Int]) {
+        let half = options.planBufferBytes / 2
+        let candidates = try ExternalSorter(folder: sortFolder + "/candidates", bufferBytes: half)
+        var record: [UInt8] = []
+        try documents.forEach { index, document in
+            guard splitNumber(document) == split else { return }
+            let source = UInt64(document.source)
+            let rank = SeededRandom.mix(document.contentHash ^ (options.seed &+ source))
+            record.removeAll(keepingCapacity: true)
+            document.encode(into: &record)
+            try candidates.append(key: ExternalSorter.key(source, rank, UInt64(index)), payload: record)
+        }
+        let allowCut = mixture.kind == .pretrain
+        var selections = targets.indices.map { SourceSelection(available: available[$0], target: targets[$0], allowCut: allowCut) }
+        let shuffled = try ExternalSorter(folder: sortFolder + "/units-\(split)", bufferBytes: half)
+        let shuffleSeed = options.seed ^ (split == 0 ? 0x7472_6169_6E00 : 0x7661_6C00)
+        var serial: UInt64 = 0
+        try candidates.finish { key, payload in
+            let source = Int(ExternalSorter.word(key, 0))
+            try selections[source].take(StoredDocument(decoding: payload)) { unit in
+                record.removeAll(keepingCapacity: true)
+                unit.encode(into: &record)
+                // mix is a bijection, so every piece's key is distinct and the order is a seeded permutation.
+                try shuffled.append(key: ExternalSorter.key(SeededRandom.mix(shuffleSeed ^ serial)), payload: record)
+                serial += 1
+            }
+        }
+        return (shuffled, selections.map(\.selectedTokens))
+    }
+
+    private func write(plan: ExternalSorter, documents: TokenizedStore, columns: [MDSColumn], tokenType: MDSElementType,
                        directory: String, realisations: [String: SourceRealisation], sourceNames: [String],
                        documentCount: Int, padID: Int32) throws -> SplitReport {
         let writer = try MDSWriter(directory: directory, columns: columns, options: MDSWriterOptions(
@@ -153,6 +195,7 @@ public struct PhasePacker {
             if let megatron, let tokensColumn { try megatron.write(values[tokensColumn]) }
         }
         let packer = SequencePacker(length: options.sampleLength, padID: padID, seed: options.seed)
+        let units = UnitStream(sorted: plan)
         let counts: PackingCounts
         switch (mixture.kind, options.packing) {
         case (.pretrain, .concat): counts = try packer.concat(units, documents: documents, emit: emit)

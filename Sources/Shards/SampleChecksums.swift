@@ -2,16 +2,10 @@ import CorpusIO
 
 /// `samples.xxh3_64` beside `index.json`: the xxh3_64 of each sample's encoded bytes, u64
 /// little-endian, in sample order across shards. MDS records hashes per shard file only; these let
-/// `verify` name the sample a damaged byte falls in. Readers of MDS ignore the file.
+/// `verify` name the sample a damaged byte falls in. Readers of MDS ignore the file. `MDSWriter`
+/// streams it as samples are written.
 public enum SampleChecksums {
     public static let fileName = "samples.xxh3_64"
-
-    static func write(_ checksums: [UInt64], directory: String) throws {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(checksums.count * 8)
-        for checksum in checksums { MDSSampleCoding.appendUInt(checksum, width: 8, to: &bytes) }
-        try FileSystem.writeAtomically(bytes, to: directory + "/" + fileName)
-    }
 
     /// The checksums, or nil when the folder has none (a dataset written by another tool).
     static func load(directory: String) throws -> [UInt64]? {

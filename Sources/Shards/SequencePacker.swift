@@ -1,3 +1,5 @@
+import CorpusIO
+
 /// Counters of one split's packing, written to `phase.json`.
 public struct PackingCounts: Sendable, Codable, Equatable {
     public var samples = 0
@@ -59,6 +61,15 @@ enum PackLayout {
     }
 }
 
+/// The chosen pieces of a split in their shuffled order (the plan's sort), read once.
+struct UnitStream {
+    let sorted: ExternalSorter
+
+    func forEach(_ visit: (MixtureUnit) throws -> Void) throws {
+        try sorted.finish { _, payload in try visit(MixtureUnit(decoding: payload)) }
+    }
+}
+
 /// Cuts the chosen pieces (already in their shuffled order) into samples of `length` tokens.
 /// Samples are handed to `emit` as values per column in name order (see `PackLayout`).
 struct SequencePacker {
@@ -68,15 +79,15 @@ struct SequencePacker {
 
     /// Concatenation: every piece followed by the next, cut every `length` tokens; columns
     /// boundaries, tokens.
-    func concat(_ units: [MixtureUnit], documents: some TokenizedDocuments,
+    func concat(_ units: UnitStream, documents: TokenizedStore,
                 emit: ([[Int32]]) throws -> Void) throws -> PackingCounts {
         var counts = PackingCounts()
         var sequence: [Int32] = []
         sequence.reserveCapacity(length)
         var boundaries: [Int32] = [0]
         var pendingBySource: [Int: Int] = [:]
-        for unit in units {
-            let document = documents[unit.document]
+        try units.forEach { unit in
+            let document = documents.read(unit.document)
             var position = 0
             if sequence.count > 0 { boundaries.append(Int32(sequence.count)) }
             while position < unit.length {
@@ -99,16 +110,31 @@ struct SequencePacker {
         return counts
     }
 
+    /// Pieces whose sequences are placed together: best-fit works within windows of this many pieces
+    /// of the shuffled stream, so its memory is bounded whatever the phase's size (a window is a few
+    /// megabytes; packing a phase whole would fill sequences hardly any better).
+    static let bestFitWindow = 1 << 16
+
     /// Best-fit-decreasing: pieces longer than a sequence are split (pretraining) or cut
     /// (`truncate`, for conversations); the rest are placed whole into the fullest sequence they
     /// fit; sequences are padded with `padID` (mask 0) and written in a seeded order. Columns
     /// boundaries, loss_mask, tokens. Without document masks the mask is 1 on every real token.
-    func bestFit(_ units: [MixtureUnit], documents: some TokenizedDocuments, truncate: Bool,
+    /// Works window by window (`bestFitWindow` pieces) over the shuffled stream.
+    func bestFit(_ units: UnitStream, documents: TokenizedStore, truncate: Bool,
                  emit: ([[Int32]]) throws -> Void) throws -> PackingCounts {
         var counts = PackingCounts()
+        var random = SeededRandom(seed: seed ^ 0xB1F0_0000_0000_0000)
         // (unit, start, count): a piece of a unit's tokens.
+        var window: [MixtureUnit] = []
         var pieces: [(unit: Int, start: Int, count: Int)] = []
-        for (number, unit) in units.enumerated() {
+        func flush() throws {
+            try packWindow(window, pieces: pieces, documents: documents, random: &random, counts: &counts, emit: emit)
+            window.removeAll(keepingCapacity: true)
+            pieces.removeAll(keepingCapacity: true)
+        }
+        try units.forEach { unit in
+            let number = window.count
+            window.append(unit)
             if unit.length <= length {
                 pieces.append((number, 0, unit.length))
             } else if truncate {
@@ -123,7 +149,15 @@ struct SequencePacker {
                     start += length
                 }
             }
+            if pieces.count >= Self.bestFitWindow { try flush() }
         }
+        if !pieces.isEmpty { try flush() }
+        return counts
+    }
+
+    private func packWindow(_ units: [MixtureUnit], pieces: [(unit: Int, start: Int, count: Int)], documents: TokenizedStore,
+                            random: inout SeededRandom, counts: inout PackingCounts,
+                            emit: ([[Int32]]) throws -> Void) throws {
         // Longest first; ties keep the shuffled order.
         let order = pieces.indices.sorted { pieces[$0].count != pieces[$1].count ? pieces[$0].count > pieces[$1].count : $0 < $1 }
         var bins: [[Int]] = []
@@ -141,7 +175,6 @@ struct SequencePacker {
                 finder.insert(bin: bins.count - 1, space: length - need)
             }
         }
-        var random = SeededRandom(seed: seed ^ 0xB1F0_0000_0000_0000)
         var binOrder = Array(bins.indices)
         random.shuffle(&binOrder)
         for bin in binOrder {
@@ -151,7 +184,7 @@ struct SequencePacker {
             tokens.reserveCapacity(length)
             for piece in bins[bin] {
                 let (unitNumber, start, count) = pieces[piece]
-                let document = documents[units[unitNumber].document]
+                let document = documents.read(units[unitNumber].document)
                 boundaries.append(Int32(tokens.count))
                 tokens += document.tokens[start..<start + count]
                 if let documentMask = document.mask {
@@ -168,21 +201,20 @@ struct SequencePacker {
             try emit([boundaries, mask, tokens])
             counts.samples += 1
         }
-        return counts
     }
 
     /// One sample per preference pair, each side padded to `length` (or cut to it, counted).
     /// Columns chosen, chosen_loss_mask, rejected, rejected_loss_mask.
-    func pairs(_ units: [MixtureUnit], documents: some TokenizedDocuments,
+    func pairs(_ units: UnitStream, documents: TokenizedStore,
                emit: ([[Int32]]) throws -> Void) throws -> PackingCounts {
         var counts = PackingCounts()
-        for unit in units {
-            let document = documents[unit.document]
+        try units.forEach { unit in
+            let document = documents.read(unit.document)
             // A prompt that fills the sequence leaves neither answer a token to score.
             let sides = [document.mask ?? [], document.rejectedMask ?? []]
             if sides.contains(where: { !$0.prefix(length).contains(1) }) {
                 counts.longPromptPairs += 1
-                continue
+                return
             }
             var row: [[Int32]] = []
             var truncated = false
@@ -238,11 +270,3 @@ struct FreeSpaceIndex {
         return bin
     }
 }
-
-/// Tokenized documents by index: in memory (tests) or read back from a scratch file (`TokenizedStore`).
-protocol TokenizedDocuments {
-    subscript(index: Int) -> TokenizedDocument { get }
-}
-
-extension Array: TokenizedDocuments where Element == TokenizedDocument {}
-extension TokenizedStore: TokenizedDocuments {}

@@ -160,21 +160,3 @@ public final class RecordFileReader {
         }
     }
 }
-
-extension Array where Element == UInt8 {
-    mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
-        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
-    }
-
-    func loadLittleEndianUInt32(at offset: Int) -> UInt32 {
-        withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
-    }
-
-    func loadLittleEndianUInt64(at offset: Int) -> UInt64 {
-        withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
-    }
-}
-
-extension ArraySlice where Element == UInt8 {
-    func loadLittleEndianUInt64(at offset: Int) -> UInt64 { Array(self).loadLittleEndianUInt64(at: offset) }
-}

@@ -1,26 +1,25 @@
-import CorpusIO
 
-/// Reads a scratch file of the clustering and counting sorts front to back, a record at a time, through
+/// Reads a scratch file of the clustering, counting and packing sorts front to back, a record at a time, through
 /// one buffer: `next(count)` hands out the next `count` bytes without copying them when they are already
 /// buffered. Used for sort runs, edge lists and label files.
-final class ScratchReader {
+public final class ScratchReader {
     private let reader: PlainFileReader
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
     /// Bytes handed out so far (the offset in messages).
-    private(set) var consumed = 0
+    public private(set) var consumed = 0
 
-    init(path: String, bufferBytes: Int = 1 << 16) throws {
+    public init(path: String, bufferBytes: Int = 1 << 16) throws {
         reader = try PlainFileReader(path: path)
         buffer = [UInt8](repeating: 0, count: bufferBytes)
     }
 
-    var path: String { reader.path }
+    public var path: String { reader.path }
 
     /// Calls `body` with the next `count` bytes (valid during the call); nil at the end of the file.
     /// A file that ends inside the `count` bytes is corrupt.
-    func next<Result>(_ count: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result? {
+    public func next<Result>(_ count: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result? {
         while end - start < count {
             if start > 0 {
                 // Keep the partial record, then fill behind it.

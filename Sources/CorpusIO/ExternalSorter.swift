@@ -1,4 +1,3 @@
-import CorpusIO
 import Foundation
 import HeapModule
 
