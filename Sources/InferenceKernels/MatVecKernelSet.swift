@@ -30,6 +30,16 @@ public protocol MatVecKernelSet {
     /// The same for q8_0 rows (`32 * blocks` columns).
     static func accumulateQ8(weights: UnsafeRawPointer, rowStride: Int, rows: Int, blocks: Int,
                              coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>)
+    /// `y[0..<columns] += sum over k of c[k] * (row indices[k])`, f32 rows (`accumulateGatheredElements`).
+    static func accumulateGatheredF32(weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>, count: Int,
+                                      columns: Int, coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>)
+    /// The same for f16 rows.
+    static func accumulateGatheredF16(weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>, count: Int,
+                                      columns: Int, coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>)
+    /// The same for a q8_0 matrix stored by columns (`accumulateGatheredQ8Columns`).
+    static func accumulateGatheredQ8(quants: UnsafeRawPointer, quantStride: Int, scales: UnsafePointer<Float>,
+                                     scaleStride: Int, indices: UnsafePointer<Int32>, count: Int, columns: Int,
+                                     coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>)
     /// `count` halves widened to floats.
     static func decodeF16(_ source: UnsafeRawPointer, count: Int, into destination: UnsafeMutablePointer<Float>)
     /// `blocks` q8_0 blocks widened to floats.

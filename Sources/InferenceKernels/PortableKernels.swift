@@ -43,6 +43,31 @@ public enum PortableKernels: MatVecKernelSet {
     }
 
     @inline(never)
+    public static func accumulateGatheredF32(weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>,
+                                             count: Int, columns: Int, coefficients c: UnsafePointer<Float>,
+                                             into y: UnsafeMutablePointer<Float>) {
+        accumulateGatheredElements(PortableLevel.self, F32Elements.self, weights: weights, rowStride: rowStride, indices: indices,
+                                   count: count, columns: columns, coefficients: c, into: y)
+    }
+
+    @inline(never)
+    public static func accumulateGatheredF16(weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>,
+                                             count: Int, columns: Int, coefficients c: UnsafePointer<Float>,
+                                             into y: UnsafeMutablePointer<Float>) {
+        accumulateGatheredElements(PortableLevel.self, F16Elements.self, weights: weights, rowStride: rowStride, indices: indices,
+                                   count: count, columns: columns, coefficients: c, into: y)
+    }
+
+    @inline(never)
+    public static func accumulateGatheredQ8(quants: UnsafeRawPointer, quantStride: Int, scales: UnsafePointer<Float>,
+                                            scaleStride: Int, indices: UnsafePointer<Int32>, count: Int, columns: Int,
+                                            coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        accumulateGatheredQ8Columns(PortableLevel.self, quants: quants, quantStride: quantStride, scales: scales,
+                                    scaleStride: scaleStride, indices: indices, count: count, columns: columns,
+                                    coefficients: c, into: y)
+    }
+
+    @inline(never)
     public static func decodeF16(_ source: UnsafeRawPointer, count: Int, into destination: UnsafeMutablePointer<Float>) {
         decodeHalves(PortableLevel.self, source, count: count, into: destination)
     }

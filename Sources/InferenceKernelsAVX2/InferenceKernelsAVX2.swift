@@ -50,6 +50,31 @@ public enum AVX2Kernels: MatVecKernelSet {
     }
 
     @inline(never)
+    public static func accumulateGatheredF32(weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>,
+                                             count: Int, columns: Int, coefficients c: UnsafePointer<Float>,
+                                             into y: UnsafeMutablePointer<Float>) {
+        accumulateGatheredElements(AVX2Level.self, F32Elements.self, weights: weights, rowStride: rowStride, indices: indices,
+                                   count: count, columns: columns, coefficients: c, into: y)
+    }
+
+    @inline(never)
+    public static func accumulateGatheredF16(weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>,
+                                             count: Int, columns: Int, coefficients c: UnsafePointer<Float>,
+                                             into y: UnsafeMutablePointer<Float>) {
+        accumulateGatheredElements(AVX2Level.self, F16Elements.self, weights: weights, rowStride: rowStride, indices: indices,
+                                   count: count, columns: columns, coefficients: c, into: y)
+    }
+
+    @inline(never)
+    public static func accumulateGatheredQ8(quants: UnsafeRawPointer, quantStride: Int, scales: UnsafePointer<Float>,
+                                            scaleStride: Int, indices: UnsafePointer<Int32>, count: Int, columns: Int,
+                                            coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        accumulateGatheredQ8Columns(AVX2Level.self, quants: quants, quantStride: quantStride, scales: scales,
+                                    scaleStride: scaleStride, indices: indices, count: count, columns: columns,
+                                    coefficients: c, into: y)
+    }
+
+    @inline(never)
     public static func decodeF16(_ source: UnsafeRawPointer, count: Int, into destination: UnsafeMutablePointer<Float>) {
         decodeHalves(AVX2Level.self, source, count: count, into: destination)
     }

@@ -9,7 +9,9 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             Each sample of seq_len + 1 tokens is read as the trainer reads it (inputs, shifted targets, the
             loss mask if the shards carry one). Bits per byte divide the total loss in bits by the UTF-8 bytes
-            of the counted targets (special tokens count 0 bytes); they compare across tokenizers.
+            of the counted targets (special tokens count 0 bytes); they compare across tokenizers. The
+            exactly-zero feed-forward activations are counted per layer on the way (`--sparsity` prints
+            them; the JSON always has them as ffn_sparsity).
             """)
 
     @OptionGroup var model: ModelArguments
@@ -22,6 +24,9 @@ struct EvalCommand: ParsableCommand {
 
     @Flag(help: "Print the result as one JSON object.")
     var json = false
+
+    @Flag(help: "Also print the fraction of exactly-zero feed-forward activations, per layer and overall.")
+    var sparsity = false
 
     func validate() throws {
         if let maxSamples, maxSamples < 1 { throw ValidationError("--max-samples must be at least 1") }
@@ -49,5 +54,11 @@ struct EvalCommand: ParsableCommand {
         }
         print(String(format: "speed           %.0f tokens/s (%.2f s, %d threads)", result.tokensPerSecond,
                      result.seconds, engine.threads))
+        if sparsity, let counts = result.ffnSparsity {
+            print(String(format: "ffn zeros       %.2f%% of %d activations", 100 * counts.overall, counts.values.reduce(0, +)))
+            for (layer, fraction) in counts.layers.enumerated() {
+                print(String(format: "  layer %-3d     %.2f%%", layer, 100 * fraction))
+            }
+        }
     }
 }

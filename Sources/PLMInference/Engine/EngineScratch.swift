@@ -22,6 +22,8 @@ final class EngineScratch {
         case outputLatent   // (H, P, K) probabilities * c_kv
         case probs          // (H, T, keys) the expanded path's probabilities
         case expandedKeys   // (keys, KV) a prompt's keys and values expanded from the latent cache
+        case sparseIndices  // (F) Int32: a token's non-zero activations, for the sparse down projection
+        case sparseCoefficients // (F) their values
     }
 
     let rows: Int, keys: Int, blockRows: Int
@@ -49,10 +51,16 @@ final class EngineScratch {
             (.queryLatent, expanded ? 0 : h * blockRows * a), (.scores, expanded ? 0 : h * blockRows * keys),
             (.outputLatent, expanded ? 0 : h * blockRows * k), (.probs, expanded || t > 1 ? h * t * keys : 0),
             (.expandedKeys, !expanded && t > 1 ? keys * kvWidth : 0),
+            (.sparseIndices, c.intermediateSize), (.sparseCoefficients, c.intermediateSize),
         ])
     }
 
     subscript(buffer: Buffer) -> UnsafeMutablePointer<Float> { arena[buffer] }
+
+    /// A buffer used for 32-bit indices (its floats' memory, rebound).
+    func indices(_ buffer: Buffer) -> UnsafeMutablePointer<Int32> {
+        UnsafeMutableRawPointer(arena[buffer]).bindMemory(to: Int32.self, capacity: rows == 0 ? 0 : 1)
+    }
 
     var bytes: Int { arena.bytes }
 }

@@ -22,13 +22,24 @@ public final class PLMEngine: @unchecked Sendable {
     /// Latent attention reads a layer's cache head by head up to this many bytes, beyond with one product
     /// for all heads (tests set 0 to run that path on small caches).
     package var perHeadCacheBytes = LatentAttention.defaultPerHeadCacheBytes
+    /// When set, every call counts the exactly-zero feed-forward activations of each layer into it
+    /// (`plm eval` sets it; decoding leaves it nil).
+    public var sparsity: FFNSparsity?
+    /// When set, every call adds its time per part of the layers to it (benchmarks).
+    public var profile: DecodeProfile?
+    /// Each layer's down_proj by columns, when decoding skips the columns of zero activations
+    /// (`sparseFFN`); nil for the dense path.
+    public let sparseDown: [SparseDownProjection]?
     private let ropeCos: [Float], ropeSin: [Float]      // (maxPositions, R/2)
     private var scratch: EngineScratch?
 
-    public init(weights: EngineWeights, threads: Int) {
+    /// `sparseFFN`: decode one token's feed-forward block reading only the columns of down_proj whose
+    /// activation is not zero (a transposed copy of down_proj, built here); prompts stay dense.
+    public init(weights: EngineWeights, threads: Int, sparseFFN: Bool = false) {
         config = weights.config
         self.weights = weights
         self.threads = max(1, threads)
+        sparseDown = sparseFFN ? weights.layers.map { SparseDownProjection(transposing: $0.downProj, threads: threads) } : nil
         let pairs = config.qkRopeHeadDim / 2, positions = config.maxPositionEmbeddings
         var cos = [Float](repeating: 0, count: positions * pairs), sin = cos
         RoPE.tables(cos: &cos, sin: &sin, positions: 0..<positions, ropeDim: config.qkRopeHeadDim,
@@ -76,11 +87,13 @@ public final class PLMEngine: @unchecked Sendable {
             }
             for l in 0..<c.numHiddenLayers { layer(l, rows: t, position: cache.count, cache: cache, scratch: s) }
             cache.advance(by: t)
+            let headStart = profile == nil ? 0 : DecodeProfile.now()
             switch output {
             case .none: break
             case .lastLogits: if last { logits = self.logits(hidden: x + (t - 1) * d, rows: 1, scratch: s) }
             case .allLogits: logits += self.logits(hidden: x, rows: t, scratch: s)
             }
+            if let profile, output != .none { profile.headNanoseconds += DecodeProfile.now() - headStart }
         }
         return logits
     }
@@ -116,6 +129,15 @@ public final class PLMEngine: @unchecked Sendable {
                 RMSNorm.forward(out: out, rstd: s[.rstd], inp: inp, weight: weight.baseAddress!, rows: t,
                                 channels: channels, inputStride: stride, eps: eps, threads: threads)
             }
+        }
+
+        var clock = profile == nil ? 0 : DecodeProfile.now()
+        /// Adds the time since the last mark to `part` of the profile, if there is one.
+        func mark(_ part: ReferenceWritableKeyPath<DecodeProfile, UInt64>) {
+            guard let profile else { return }
+            let now = DecodeProfile.now()
+            profile[keyPath: part] += now - clock
+            clock = now
         }
 
         // Attention block: x + o_proj(attention(input_layernorm(x))).
@@ -170,12 +192,23 @@ public final class PLMEngine: @unchecked Sendable {
             attendExpanded(q: q, rows: t, keys: p + t, latentRows: latentRows, expandedRows: expandedRows, scratch: s)
         }
         linear(x, s[.attention], w.oProj, accumulate: true)
+        mark(\.attentionNanoseconds)
 
         // Feed-forward block: x + down_proj(relu(up_proj(post_attention_layernorm(x)))^2).
         norm(normed, x, w.postNorm, channels: d, stride: d)
         linear(s[.ffn], normed, w.upProj)
         SquaredReLU.forward(out: s[.ffn], inp: s[.ffn], count: t * c.intermediateSize, threads: threads)
-        linear(x, s[.ffn], w.downProj, accumulate: true)
+        sparsity?.count(layer: l, s[.ffn], t * c.intermediateSize)
+        mark(\.ffnUpNanoseconds)
+        if t == 1, let sparse = sparseDown?[l] {
+            let used = sparse.accumulate(s[.ffn], into: x, indices: s.indices(.sparseIndices),
+                                         coefficients: s[.sparseCoefficients], threads: threads)
+            profile?.activeColumns += used
+            profile?.totalColumns += c.intermediateSize
+        } else {
+            linear(x, s[.ffn], w.downProj, accumulate: true)
+        }
+        mark(\.ffnDownNanoseconds)
     }
 
     /// The trainer's attention over T query rows and `keys` key rows: k_pe from the latent rows, k_nope and

@@ -20,9 +20,13 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     public var bitsPerByte: Double?
     public var seconds: Double
     public var tokensPerSecond: Double
+    /// Exactly-zero feed-forward activations per layer over the evaluated inputs. Nil in results written
+    /// before it was measured.
+    public var ffnSparsity: FFNSparsity?
 
     /// The figures of `counted` targets whose losses (nats) sum to `lossSum` and decode to `bytes`.
-    init(lossSum: Double, counted: Int, bytes: Int?, data: String, samples: Int, seconds: Double) {
+    init(lossSum: Double, counted: Int, bytes: Int?, data: String, samples: Int, seconds: Double,
+         ffnSparsity: FFNSparsity? = nil) {
         let loss = counted > 0 ? lossSum / Double(counted) : .nan
         self.data = data
         self.samples = samples
@@ -34,18 +38,21 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
         self.bitsPerByte = bytes.flatMap { $0 > 0 ? lossSum / log(2) / Double($0) : nil }
         self.seconds = seconds
         self.tokensPerSecond = Double(counted) / max(seconds, 1e-9)
+        self.ffnSparsity = ffnSparsity
     }
 
     enum CodingKeys: String, CodingKey {
         case data, samples, tokens, bytes, loss, perplexity, seconds
         case bitsPerToken = "bits_per_token", bitsPerByte = "bits_per_byte", tokensPerSecond = "tokens_per_second"
+        case ffnSparsity = "ffn_sparsity"
     }
 }
 
 /// Loss, perplexity and bits per byte of a model on packed MDS shards. Each sample of seq_len + 1 tokens
 /// is one sequence, as the trainer reads it: inputs are its first T tokens, targets the next T, counted
 /// where the sample's `loss_mask` (if any) marks the target; attention runs across packed documents as
-/// in training. Samples are taken in folder order, so the same data gives the same figure.
+/// in training. Samples are taken in folder order, so the same data gives the same figure. The feed-forward
+/// activations' zeros are counted on the way (`FFNSparsity`), over every input position.
 public enum Evaluator {
     public static func evaluate(engine: PLMEngine, data directory: String, tokenizer: BPETokenizer?,
                                 maxSamples: Int? = nil) throws -> EvaluationResult {
@@ -58,6 +65,9 @@ public enum Evaluator {
         let context = engine.config.maxPositionEmbeddings, vocabulary = engine.config.vocabSize
         let cache = engine.makeCache(capacity: min(context, 1024))
         var lossSum = 0.0, counted = 0, bytes = 0
+        let previousSparsity = engine.sparsity
+        engine.sparsity = FFNSparsity(layers: engine.config.numHiddenLayers)
+        defer { engine.sparsity = previousSparsity }
         let start = DispatchTime.now().uptimeNanoseconds
         for index in 0..<count {
             let sample = try reader.sample(at: index)
@@ -77,7 +87,7 @@ public enum Evaluator {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return EvaluationResult(lossSum: lossSum, counted: counted, bytes: byteLengths == nil ? nil : bytes,
-                                data: directory, samples: count, seconds: seconds)
+                                data: directory, samples: count, seconds: seconds, ffnSparsity: engine.sparsity)
     }
 
     /// The targets a sample contributes, as the trainer reads it: positions 0..<T of its first T + 1

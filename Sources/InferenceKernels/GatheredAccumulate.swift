@@ -1,0 +1,121 @@
+// The sparse feed-forward's down projection: y += sum over the non-zero activations j of a_j * (column j
+// of down_proj), with down_proj stored transposed so that each column is one contiguous row. Written once
+// for every kernel level.
+
+/// `y[0..<columns] += sum over k of c[k] * (row indices[k])`, over rows of f32 or f16 values. Each column
+/// gets `fma(c[k], w[k], y)` for k in order, four rows per pass over y (y stays in registers for the
+/// four). `weights` may point into the middle of a row (a column slice): rows still start `rowStride`
+/// bytes apart.
+@inlinable
+public func accumulateGatheredElements<Level: KernelLevel, Format: ElementFormat>(
+    _: Level.Type, _: Format.Type, weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>,
+    count: Int, columns: Int, coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>
+) {
+    let width = Level.width
+    let bytes = Format.valueBytes
+    let ys = UnsafeMutableRawPointer(y)
+    @inline(__always) func w(_ row: UnsafeRawPointer, _ column: Int) -> Level.Vector {
+        Format.vector(row + column &* bytes, as: Level.Vector.self)
+    }
+    @inline(__always) func scalar(_ row: UnsafeRawPointer, _ column: Int) -> Float { Format.scalar(row + column &* bytes) }
+    @inline(__always) func row(_ k: Int) -> UnsafeRawPointer { weights + Int(indices[k]) &* rowStride }
+    let columnsInVectors = columns / width &* width
+    var k = 0
+    while k &+ 4 <= count {
+        let r0 = row(k), r1 = row(k &+ 1), r2 = row(k &+ 2), r3 = row(k &+ 3)
+        let c0 = Level.Vector(repeating: c[k]), c1 = Level.Vector(repeating: c[k &+ 1])
+        let c2 = Level.Vector(repeating: c[k &+ 2]), c3 = Level.Vector(repeating: c[k &+ 3])
+        var column = 0
+        while column < columnsInVectors {
+            var sum = Level.Vector.load(ys + column &* 4)
+            Level.multiplyAdd(&sum, c0, w(r0, column))
+            Level.multiplyAdd(&sum, c1, w(r1, column))
+            Level.multiplyAdd(&sum, c2, w(r2, column))
+            Level.multiplyAdd(&sum, c3, w(r3, column))
+            sum.store(to: ys + column &* 4)
+            column &+= width
+        }
+        while column < columns {
+            var sum = y[column]
+            Level.multiplyAdd(&sum, c[k], scalar(r0, column))
+            Level.multiplyAdd(&sum, c[k &+ 1], scalar(r1, column))
+            Level.multiplyAdd(&sum, c[k &+ 2], scalar(r2, column))
+            Level.multiplyAdd(&sum, c[k &+ 3], scalar(r3, column))
+            y[column] = sum
+            column &+= 1
+        }
+        k &+= 4
+    }
+    while k < count {
+        let r0 = row(k)
+        let c0 = Level.Vector(repeating: c[k])
+        var column = 0
+        while column < columnsInVectors {
+            var sum = Level.Vector.load(ys + column &* 4)
+            Level.multiplyAdd(&sum, c0, w(r0, column))
+            sum.store(to: ys + column &* 4)
+            column &+= width
+        }
+        while column < columns {
+            Level.multiplyAdd(&y[column], c[k], scalar(r0, column))
+            column &+= 1
+        }
+        k &+= 1
+    }
+}
+
+/// The same over a q8_0 matrix stored by columns: `quants` holds row j's signed bytes (`quantStride`
+/// bytes apart) and `scales` the float scales of block j / 32 (`scaleStride` floats apart), one per
+/// column, so `w[j][i] = scales[j / 32][i] * quants[j][i]`: exactly the values of the q8_0 matrix it came
+/// from. `y[i] += sum over k of c[k] * w[indices[k]][i]`.
+@inlinable
+public func accumulateGatheredQ8Columns<Level: KernelLevel>(
+    _: Level.Type, quants: UnsafeRawPointer, quantStride: Int, scales: UnsafePointer<Float>, scaleStride: Int,
+    indices: UnsafePointer<Int32>, count: Int, columns: Int, coefficients c: UnsafePointer<Float>,
+    into y: UnsafeMutablePointer<Float>
+) {
+    let width = Level.width
+    let ys = UnsafeMutableRawPointer(y)
+    let columnsInVectors = columns / width &* width
+    @inline(__always) func q(_ k: Int) -> UnsafeRawPointer { quants + Int(indices[k]) &* quantStride }
+    @inline(__always) func s(_ k: Int) -> UnsafeRawPointer { UnsafeRawPointer(scales + (Int(indices[k]) >> 5) &* scaleStride) }
+    var k = 0
+    while k &+ 2 <= count {
+        let q0 = q(k), q1 = q(k &+ 1), s0 = s(k), s1 = s(k &+ 1)
+        let c0 = Level.Vector(repeating: c[k]), c1 = Level.Vector(repeating: c[k &+ 1])
+        var column = 0
+        while column < columnsInVectors {
+            var sum = Level.Vector.load(ys + column &* 4)
+            Level.multiplyAdd(&sum, c0 * Level.Vector.load(s0 + column &* 4), Level.Vector.loadBytes(q0 + column))
+            Level.multiplyAdd(&sum, c1 * Level.Vector.load(s1 + column &* 4), Level.Vector.loadBytes(q1 + column))
+            sum.store(to: ys + column &* 4)
+            column &+= width
+        }
+        while column < columns {
+            // (c * scale) * q, as the vector lanes do, so a column's result does not depend on where it sits.
+            Level.multiplyAdd(&y[column], c[k] * s0.load(fromByteOffset: column &* 4, as: Float.self),
+                              Float(q0.load(fromByteOffset: column, as: Int8.self)))
+            Level.multiplyAdd(&y[column], c[k &+ 1] * s1.load(fromByteOffset: column &* 4, as: Float.self),
+                              Float(q1.load(fromByteOffset: column, as: Int8.self)))
+            column &+= 1
+        }
+        k &+= 2
+    }
+    while k < count {
+        let q0 = q(k), s0 = s(k)
+        let c0 = Level.Vector(repeating: c[k])
+        var column = 0
+        while column < columnsInVectors {
+            var sum = Level.Vector.load(ys + column &* 4)
+            Level.multiplyAdd(&sum, c0 * Level.Vector.load(s0 + column &* 4), Level.Vector.loadBytes(q0 + column))
+            sum.store(to: ys + column &* 4)
+            column &+= width
+        }
+        while column < columns {
+            Level.multiplyAdd(&y[column], c[k] * s0.load(fromByteOffset: column &* 4, as: Float.self),
+                              Float(q0.load(fromByteOffset: column, as: Int8.self)))
+            column &+= 1
+        }
+        k &+= 1
+    }
+}
