@@ -29,7 +29,7 @@ struct ChatCommand: ParsableCommand {
     func run() throws {
         let loaded = try model.load()
         let tokenizer = try model.requireTokenizer(loaded)
-        let engine = PLMEngine(weights: loaded.weights, threads: model.threadCount)
+        let engine = model.engine(loaded)
         var session = try ChatSession(engine: engine, tokenizer: tokenizer, systemPrompt: system, maxTokens: maxTokens)
         var options = sampling.options
         while true {

@@ -34,7 +34,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try model.load()
-        let engine = PLMEngine(weights: loaded.weights, threads: model.threadCount)
+        let engine = model.engine(loaded)
         let result = try Evaluator.evaluate(engine: engine, data: data, tokenizer: loaded.tokenizer?.tokenizer,
                                             maxSamples: maxSamples)
         if json {

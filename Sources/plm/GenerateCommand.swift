@@ -38,6 +38,9 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "With --json: print the logits of every prompt position, row after row (parity scripts).")
     var allLogits = false
 
+    @Flag(help: "Print the engine's memory after generating: weights, cache, scratch and the process's peak RSS.")
+    var memory = false
+
     func validate() throws {
         guard (prompt == nil) != (promptFile == nil) else { throw ValidationError("give --prompt or --prompt-file") }
         guard maxTokens >= 1 else { throw ValidationError("--max-tokens must be at least 1") }
@@ -50,10 +53,11 @@ struct GenerateCommand: ParsableCommand {
         let text = try prompt ?? String(contentsOfFile: promptFile!, encoding: .utf8)
         let ids = tokenizer.tokenizer.encode(text, allowSpecial: true)
         guard !ids.isEmpty else { throw ValidationError("the prompt is empty: there is nothing to continue") }
-        let engine = PLMEngine(weights: loaded.weights, threads: model.threadCount)
+        let engine = model.engine(loaded)
         let generator = Generator(engine: engine, tokenizer: tokenizer.tokenizer)
         let stops = StopConditions(tokenIds: tokenizer.endOfGeneration, strings: stop, maxTokens: maxTokens)
-        let result = try generator.generate(prompt: ids, cache: engine.makeCache(capacity: ids.count + maxTokens),
+        let cache = engine.makeCache(capacity: ids.count + maxTokens)
+        let result = try generator.generate(prompt: ids, cache: cache,
                                             sampling: sampling.options, stop: stops,
                                             promptLogits: allLogits ? .all : logits ? .last : .none) { piece in
             guard !json else { return }
@@ -69,5 +73,6 @@ struct GenerateCommand: ParsableCommand {
         Console.say(String(format: "prompt %d tokens, %.1f tok/s; generated %d tokens, %.1f tok/s; stop: %@",
                            result.promptIds.count, result.prefillTokensPerSecond, result.generatedIds.count,
                            result.decodeTokensPerSecond, result.stopReason))
+        if memory { Console.say(engine.memory(cache: cache).summary) }
     }
 }

@@ -19,6 +19,10 @@ struct ModelArguments: ParsableArguments {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Flag(help: ArgumentHelp("Decode with the sparse feed-forward path: only the columns of down_proj whose "
+        + "squared-ReLU activation is not zero (same result; a transposed copy of down_proj is kept)."))
+    var sparseFFN = false
+
     func validate() throws {
         if let type, WeightType(rawValue: type) == nil {
             throw ValidationError("--type must be one of \(WeightType.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -39,6 +43,11 @@ struct ModelArguments: ParsableArguments {
             + "loaded in \(String(format: "%.2f", Date().timeIntervalSince(start))) s); tokenizer: "
             + (model.tokenizer == nil ? "none" : location.tokenizerFolder ?? "from the GGUF file"))
         return model
+    }
+
+    /// The engine for a loaded model, with this command line's threads and feed-forward path.
+    func engine(_ model: LoadedModel) -> PLMEngine {
+        PLMEngine(weights: model.weights, threads: threadCount, sparseFFN: sparseFFN)
     }
 
     /// The tokenizer, or an error saying how to give one.

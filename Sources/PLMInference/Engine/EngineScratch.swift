@@ -39,8 +39,10 @@ final class EngineScratch {
         // Query rows per attention block: all heads' scores of a block stay under 2^22 floats (16 MiB).
         blockRows = max(1, min(t, (1 << 22) / max(1, h * keys)))
         let layer = weights.layers[0]
-        let product = [layer.qProj, layer.kvaProj, layer.kvbProj, layer.oProj, layer.upProj, layer.downProj,
-                       weights.embedding].map(EngineLinear.scratchFloats).max()!
+        // One output row for a token's accumulating products; a decoded tile of weights only where a
+        // prompt multiplies stored f16 or q8_0 weights (f32 ones go to sgemm as they are).
+        let matrices = [layer.qProj, layer.kvaProj, layer.kvbProj, layer.oProj, layer.upProj, layer.downProj, weights.embedding]
+        let product = t > 1 && weights.type != .f32 ? matrices.map(EngineLinear.scratchFloats).max()! : matrices.map(\.rows).max()!
         arena = NamedArena([
             (.residual, t * c.hiddenSize), (.normed, t * c.hiddenSize), (.rstd, t),
             (.q, t * h * c.qkHeadDim), (.kva, t * a), (.ckv, t * k), (.kvb, expanded ? t * kvWidth : 0),

@@ -29,6 +29,15 @@ public struct FFNSparsity: Codable, Sendable, Equatable {
         values[layer] += count
     }
 
+    /// Adds another measurement of the same model's layers.
+    public mutating func add(_ other: FFNSparsity) {
+        precondition(other.zeros.count == zeros.count, "sparsity of models with different layer counts")
+        for layer in zeros.indices {
+            zeros[layer] += other.zeros[layer]
+            values[layer] += other.values[layer]
+        }
+    }
+
     enum CodingKeys: String, CodingKey { case zeros, values, layers, overall }
 
     public init(from decoder: any Decoder) throws {

@@ -11,6 +11,7 @@ public enum ReportHTML {
         body += section("Held-out tasks", tasks(report))
         body += section("Preference rounds", alignRounds(report))
         body += section("Training", training(report))
+        body += section("Feed-forward sparsity", sparsity(report))
         body += section("Generations", generations(report))
         body += section("Data funnel", funnel(report))
         body += section("Drops by reason", drops(report))
@@ -110,6 +111,39 @@ public enum ReportHTML {
         return "<p>All phases on one step axis; dashed lines mark where each phase starts.</p>"
             + SVGChart.lines(series, markers: markers, xLabel: "step", yLabel: "loss (nats/token)")
             + SVGChart.lines([lr], markers: markers, xLabel: "step", yLabel: "learning rate", height: 200)
+    }
+
+    /// The share of exactly-zero feed-forward activations (squared ReLU) per layer after each phase, over
+    /// the val splits it was evaluated on: what the sparse decode path skips.
+    static func sparsity(_ report: RunReport) -> String {
+        var rows: [(phase: String, counts: FFNSparsity)] = []
+        for evaluation in report.evaluations {
+            let measured = evaluation.splits.keys.sorted().compactMap { evaluation.splits[$0]?.ffnSparsity }
+            guard var total = measured.first else { continue }
+            for counts in measured.dropFirst() { total.add(counts) }
+            rows.append((evaluation.phase, total))
+        }
+        guard let layers = rows.first?.counts.zeros.count else {
+            return "<p class=\"muted\">(not measured: the evaluations predate it)</p>"
+        }
+        func percent(_ value: Double) -> String { String(format: "%.1f", 100 * value) }
+        var series = (0..<layers).map { layer in
+            SVGChart.Series(name: "layer \(layer)", color: SVGChart.palette[layer % SVGChart.palette.count],
+                            points: rows.enumerated().map { (Double($0.offset), 100 * $0.element.counts.layers[layer]) })
+        }
+        series.append(SVGChart.Series(name: "all layers", color: "#222",
+                                      points: rows.enumerated().map { (Double($0.offset), 100 * $0.element.counts.overall) },
+                                      dashed: true))
+        let markers = rows.enumerated().map { (x: Double($0.offset), label: $0.element.phase) }
+        let header = "<tr><th>after</th><th>all layers</th>" + (0..<layers).map { "<th>layer \($0)</th>" }.joined() + "</tr>"
+        let body = rows.map { row in
+            "<tr><td>\(HTML.escape(row.phase))</td><td>\(percent(row.counts.overall))%</td>"
+                + row.counts.layers.map { "<td>\(percent($0))%</td>" }.joined() + "</tr>"
+        }.joined()
+        return "<p>Share of feed-forward activations that are exactly zero after squared ReLU, on the val splits, "
+            + "after each phase: the columns of down_proj the sparse decode path (<code>--sparse-ffn</code>) skips.</p>"
+            + SVGChart.lines(series, markers: markers, xLabel: "phase", yLabel: "zero activations (%)", height: 220)
+            + "<table>\(header)\(body)</table>"
     }
 
     /// Exact-match accuracy on each evaluation set after each phase, with its 95% interval, and the
