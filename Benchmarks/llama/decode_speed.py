@@ -8,6 +8,7 @@ through llama-cpp-python's `eval` in 0.3.36, so they cannot be used). The last l
 one JSON object.
 
     python decode_speed.py MODEL.gguf --threads 2 [--prompt-tokens 128 --decode-tokens 64 --repeats 3]
+                                                  [--ids IDS.json]   ({"prompt": [...], "decode": [...]})
 """
 import argparse
 import json
@@ -26,7 +27,13 @@ def main():
     ap.add_argument("--decode-tokens", type=int, default=64)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--context", type=int, default=0, help="n_ctx (default: prompt + decode tokens)")
+    ap.add_argument("--ids", help="JSON file with the prompt and decode ids to feed instead of the fixed pattern")
     args = ap.parse_args()
+    given = None
+    if args.ids:
+        with open(args.ids) as f:
+            given = json.load(f)
+        args.prompt_tokens, args.decode_tokens = len(given["prompt"]), len(given["decode"])
 
     n_ctx = args.context or (args.prompt_tokens + args.decode_tokens + 8)
     llm = Llama(model_path=args.model, n_ctx=n_ctx, n_batch=max(args.prompt_tokens, 8),
@@ -35,6 +42,8 @@ def main():
     vocab = llm.n_vocab()
     prompt = [(17 * i + 5) % vocab for i in range(args.prompt_tokens)]
     decode = [(29 * i + 11) % vocab for i in range(args.decode_tokens)]
+    if given is not None:
+        prompt, decode = given["prompt"], given["decode"]
     ctx = llm._ctx.ctx
     memory = llama_cpp.llama_get_memory(ctx)
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CorpusIO
 
 @main
 struct PLM: ParsableCommand {
@@ -15,4 +16,10 @@ struct PLM: ParsableCommand {
                       InspectCommand.self, StatusCommand.self, ReportCommand.self, StatsCommand.self, EnvCommand.self, TrainParityCommand.self,
                       AlignCommand.self, EvalCommand.self, GenerateCommand.self, ChatCommand.self, ExportCommand.self,
                       SlurmTaskCommand.self])
+
+    /// Sets how memory is returned before anything runs (see `ProcessMemory`), then parses and runs.
+    static func main() {
+        ProcessMemory.returnLargeBlocksToTheSystem()
+        main(nil)
+    }
 }
