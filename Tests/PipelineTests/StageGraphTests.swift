@@ -165,6 +165,12 @@ struct StageGraphTests {
         let html = String(decoding: page, as: UTF8.self)
         #expect(!html.contains("<script") && html.components(separatedBy: "<svg").count - 1 >= 4)
         #expect(html.contains(String(format: "%.3f", last.splits["two"]!.loss)))
+        // Every phase's evaluation counts squared ReLU's zeros per layer, and the report draws them.
+        let sparsity = try #require(last.splits["two"]?.ffnSparsity)
+        #expect(sparsity.zeros.count == Self.tinyShape.numHiddenLayers && sparsity.overall > 0.05 && sparsity.overall < 0.95)
+        var phase = last.splits["one"]!.ffnSparsity!
+        phase.add(sparsity)
+        #expect(html.contains("Feed-forward sparsity") && html.contains(String(format: "<td>%.1f%%</td>", 100 * phase.overall)))
         #expect(FileSystem.exists(root + "/out/report.json"))
         #expect(FileSystem.exists(root + "/out/train/two/checkpoints/step-00000004/model.safetensors"))
         #expect(FileSystem.exists(root + "/out/fingerprints/train/two.json"))
