@@ -23,11 +23,15 @@ struct DecodeRun: ParsableCommand {
     @Flag(help: "Decode with the sparse feed-forward path.")
     var sparseFFN = false
 
+    @Option(help: "Skip up_proj rows a low-rank predictor of this rank predicts negative.")
+    var ffnPredictorRank: Int?
+
     func run() throws {
         let start = DispatchTime.now().uptimeNanoseconds
         let loaded = try LoadedModel.load(ModelLocation.find(model), threads: threads)
         let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let engine = PLMEngine(weights: loaded.weights, threads: threads, sparseFFN: sparseFFN)
+        let engine = PLMEngine(weights: loaded.weights, threads: threads, sparseFFN: sparseFFN,
+                               ffnPredictor: ffnPredictorRank.map { FFNPredictorOptions(rank: $0) })
         let vocabulary = loaded.weights.config.vocabSize
         // The same ids as Benchmarks/llama/decode_speed.py feeds llama.cpp.
         var prompt = (0..<promptTokens).map { Int32((17 * $0 + 5) % vocabulary) }

@@ -27,6 +27,12 @@ struct SparseDecodeBenchmark: ParsableCommand {
     @Option var decodeTokens = 128
     @Option var repeats = 3
 
+    @Option(help: "Also decode with the up_proj predictor of this rank (sparse path), and measure its loss change.")
+    var predictorRank: Int?
+
+    @Option(help: "Val samples for the predictor's loss change.")
+    var evalSamples = 20
+
     @Option(help: "Folder for the GGUF files and the ids.")
     var scratch = "/tmp/plm-bench-sparse"
 
@@ -55,7 +61,30 @@ struct SparseDecodeBenchmark: ParsableCommand {
             let sparse = try ChildJSON.run(CommandLine.arguments[0], ["decode-run"] + common + ["--sparse-ffn"])
             let peer = hasPeer ? try ChildJSON.run(python, [DecodeBenchmark.script("decode_speed.py")] + common, quiet: true) : [:]
             report(type: type, dense: dense, sparse: sparse, peer: peer)
+            if let predictorRank {
+                let predicted = try ChildJSON.run(CommandLine.arguments[0], ["decode-run"] + common
+                    + ["--sparse-ffn", "--ffn-predictor-rank", String(predictorRank)])
+                try reportPredictor(file: file, rank: predictorRank, dense: dense, predicted: predicted)
+            }
         }
+    }
+
+    /// The predictor's speed and what it costs: loss on the val samples with and without it, and the
+    /// zeros it adds.
+    private func reportPredictor(file: String, rank: Int, dense: [String: Any], predicted: [String: Any]) throws {
+        func value(_ object: [String: Any], _ key: String) -> Double { (object[key] as? NSNumber)?.doubleValue ?? 0 }
+        let loaded = try LoadedModel.load(ModelLocation.find(file), threads: threads)
+        let plain = PLMEngine(weights: loaded.weights, threads: threads)
+        let guessed = PLMEngine(weights: loaded.weights, threads: threads, ffnPredictor: FFNPredictorOptions(rank: rank))
+        let before = try Evaluator.evaluate(engine: plain, data: data, tokenizer: nil, maxSamples: evalSamples)
+        let after = try Evaluator.evaluate(engine: guessed, data: data, tokenizer: nil, maxSamples: evalSamples)
+        let zeros = 1 - value(predicted, "active_columns") / max(1, value(predicted, "total_columns"))
+        print(String(format: "      + predictor rank %d: %.1f tok/s (%.2fx dense), zeros while decoding %.1f%%; val loss %.4f -> %.4f "
+                     + "(%+.2f%% perplexity) over %d samples; FFN share %.1f%%",
+                     rank, value(predicted, "decode_tokens_per_second"),
+                     value(predicted, "decode_tokens_per_second") / max(1e-9, value(dense, "decode_tokens_per_second")),
+                     100 * zeros, before.loss, after.loss, 100 * (exp(after.loss - before.loss) - 1), before.samples,
+                     100 * (value(predicted, "ffn_up_share") + value(predicted, "ffn_down_share"))))
     }
 
     /// The first `promptTokens + decodeTokens` tokens of the data's first samples, as decode-run and

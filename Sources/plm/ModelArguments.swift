@@ -23,11 +23,22 @@ struct ModelArguments: ParsableArguments {
         + "squared-ReLU activation is not zero (same result; a transposed copy of down_proj is kept)."))
     var sparseFFN = false
 
+    @Option(help: ArgumentHelp("Skip the rows of up_proj that a low-rank stand-in of this rank predicts negative "
+        + "(zero after squared ReLU). Off by default: it changes the output; plm eval measures the cost."))
+    var ffnPredictorRank: Int?
+
+    @Option(help: "With --ffn-predictor-rank: skip only rows predicted below -M x the RMS of the predictions.")
+    var ffnPredictorMargin: Float = 0
+
     func validate() throws {
         if let type, WeightType(rawValue: type) == nil {
             throw ValidationError("--type must be one of \(WeightType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let rank = ffnPredictorRank, rank < 1 { throw ValidationError("--ffn-predictor-rank must be at least 1") }
+        if ffnPredictorMargin < 0 || !ffnPredictorMargin.isFinite {
+            throw ValidationError("--ffn-predictor-margin must be a number >= 0")
+        }
     }
 
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
@@ -47,7 +58,8 @@ struct ModelArguments: ParsableArguments {
 
     /// The engine for a loaded model, with this command line's threads and feed-forward path.
     func engine(_ model: LoadedModel) -> PLMEngine {
-        PLMEngine(weights: model.weights, threads: threadCount, sparseFFN: sparseFFN)
+        PLMEngine(weights: model.weights, threads: threadCount, sparseFFN: sparseFFN,
+                  ffnPredictor: ffnPredictorRank.map { FFNPredictorOptions(rank: $0, margin: ffnPredictorMargin) })
     }
 
     /// The tokenizer, or an error saying how to give one.

@@ -92,4 +92,54 @@ import Testing
             }
         }
     }
+
+    /// A predictor of full rank reproduces up_proj, so skipping the rows it predicts negative skips only
+    /// zeros: the logits stay the dense ones, in prompts and token by token.
+    @Test func aFullRankPredictorChangesNothing() throws {
+        let weights = EngineWeights(model: model, type: .f32)
+        let dense = PLMEngine(weights: weights, threads: 2)
+        let predicted = PLMEngine(weights: weights, threads: 2, sparseFFN: true,
+                                  ffnPredictor: FFNPredictorOptions(rank: model.config.hiddenSize))
+        let a = try dense.forward(tokens, cache: dense.makeCache(), output: .allLogits)
+        let b = try predicted.forward(tokens, cache: predicted.makeCache(), output: .allLogits)
+        #expect(EngineTestSupport.relativeDifference(b[...], a[...]) < 1e-4)
+        let denseCache = dense.makeCache(), predictedCache = predicted.makeCache()
+        for token in tokens {
+            let x = try dense.forward([token], cache: denseCache), y = try predicted.forward([token], cache: predictedCache)
+            #expect(EngineTestSupport.relativeDifference(y[...], x[...]) < 1e-4)
+        }
+    }
+
+    /// A low-rank predictor skips rows that are not all zeros (its cost), and the prompt path applies the
+    /// same rule as decoding, so a prompt's logits are what decoding the same tokens gives.
+    @Test func aLowRankPredictorSkipsMoreAndPromptsFollowDecoding() throws {
+        let weights = EngineWeights(model: model, type: .f32)
+        let c = model.config
+        let dense = PLMEngine(weights: weights, threads: 2)
+        let predicted = PLMEngine(weights: weights, threads: 2, ffnPredictor: FFNPredictorOptions(rank: 8))
+        dense.sparsity = FFNSparsity(layers: c.numHiddenLayers)
+        predicted.sparsity = FFNSparsity(layers: c.numHiddenLayers)
+        let a = try dense.forward(tokens, cache: dense.makeCache(), output: .allLogits)
+        let b = try predicted.forward(tokens, cache: predicted.makeCache(), output: .allLogits)
+        #expect(predicted.sparsity!.overall > dense.sparsity!.overall + 0.02)
+        #expect(EngineTestSupport.relativeDifference(b[...], a[...]) > 1e-4, "rank 8 of 64 loses something")
+        let cache = predicted.makeCache(), v = c.vocabSize
+        var close = 0
+        for (i, token) in tokens.enumerated() {
+            let y = try predicted.forward([token], cache: cache)
+            if EngineTestSupport.relativeDifference(y[...], b[(i * v)..<((i + 1) * v)]) < 1e-4 { close += 1 }
+        }
+        // A prediction within float rounding of the bar may fall either side in the two paths.
+        #expect(close >= tokens.count * 9 / 10, "\(close) of \(tokens.count)")
+    }
+
+    @Test func gramSchmidtGivesOrthonormalColumns() {
+        var m: [Float] = [3, 1, 0, 4, 2, 0, 0, 0, 0, 0, 0, 0]   // 4 x 3, the third column zero
+        UpProjectionPredictor.orthonormalizeColumns(&m, rows: 4, columns: 3)
+        func column(_ j: Int) -> [Float] { (0..<4).map { m[$0 * 3 + j] } }
+        func dot(_ x: [Float], _ y: [Float]) -> Float { zip(x, y).map(*).reduce(0, +) }
+        #expect(abs(dot(column(0), column(0)) - 1) < 1e-6 && abs(dot(column(1), column(1)) - 1) < 1e-6)
+        #expect(abs(dot(column(0), column(1))) < 1e-6)
+        #expect(column(2) == [0, 0, 0, 0])
+    }
 }

@@ -24,13 +24,16 @@ final class EngineScratch {
         case expandedKeys   // (keys, KV) a prompt's keys and values expanded from the latent cache
         case sparseIndices  // (F) Int32: a token's non-zero activations, for the sparse down projection
         case sparseCoefficients // (F) their values
+        case predictorLatent // (T, r) x projected by the up_proj predictor's B
+        case predicted      // (T, F) the predictor's guess of up_proj's output; (F) the computed rows, compact
+        case predictorIndices // (F) Int32: the rows of up_proj a token computes
     }
 
     let rows: Int, keys: Int, blockRows: Int
     let hasExpanded: Bool
     private let arena: NamedArena<Buffer>
 
-    init(config c: PLMConfig, weights: EngineWeights, rows t: Int, keys: Int, expanded: Bool) {
+    init(config c: PLMConfig, weights: EngineWeights, rows t: Int, keys: Int, expanded: Bool, predictorRank: Int = 0) {
         rows = t
         self.keys = keys
         hasExpanded = expanded
@@ -54,6 +57,8 @@ final class EngineScratch {
             (.outputLatent, expanded ? 0 : h * blockRows * k), (.probs, expanded || t > 1 ? h * t * keys : 0),
             (.expandedKeys, !expanded && t > 1 ? keys * kvWidth : 0),
             (.sparseIndices, c.intermediateSize), (.sparseCoefficients, c.intermediateSize),
+            (.predictorLatent, t * predictorRank), (.predicted, predictorRank > 0 ? t * c.intermediateSize : 0),
+            (.predictorIndices, predictorRank > 0 ? c.intermediateSize : 0),
         ])
     }
 

@@ -30,16 +30,26 @@ public final class PLMEngine: @unchecked Sendable {
     /// Each layer's down_proj by columns, when decoding skips the columns of zero activations
     /// (`sparseFFN`); nil for the dense path.
     public let sparseDown: [SparseDownProjection]?
+    /// Each layer's low-rank guess of which up_proj rows come out negative, when those are skipped
+    /// (`ffnPredictor`, off by default: it changes the model's output); nil otherwise.
+    public let predictors: [UpProjectionPredictor]?
     private let ropeCos: [Float], ropeSin: [Float]      // (maxPositions, R/2)
     private var scratch: EngineScratch?
 
     /// `sparseFFN`: decode one token's feed-forward block reading only the columns of down_proj whose
     /// activation is not zero (a transposed copy of down_proj, built here); prompts stay dense.
-    public init(weights: EngineWeights, threads: Int, sparseFFN: Bool = false) {
+    /// `ffnPredictor`: skip the rows of up_proj a low-rank stand-in predicts negative (decode computes
+    /// only the others; prompts zero them), at a cost in accuracy that `plm eval` measures.
+    public init(weights: EngineWeights, threads: Int, sparseFFN: Bool = false, ffnPredictor: FFNPredictorOptions? = nil) {
         config = weights.config
         self.weights = weights
         self.threads = max(1, threads)
         sparseDown = sparseFFN ? weights.layers.map { SparseDownProjection(transposing: $0.downProj, threads: threads) } : nil
+        predictors = ffnPredictor.map { options in
+            weights.layers.enumerated().map { l, layer in
+                UpProjectionPredictor(upProj: layer.upProj, options: options, seed: 0x5052_4544 &+ UInt64(l), threads: threads)
+            }
+        }
         let pairs = config.qkRopeHeadDim / 2, positions = config.maxPositionEmbeddings
         var cos = [Float](repeating: 0, count: positions * pairs), sin = cos
         RoPE.tables(cos: &cos, sin: &sin, positions: 0..<positions, ropeDim: config.qkRopeHeadDim,
@@ -196,7 +206,19 @@ public final class PLMEngine: @unchecked Sendable {
 
         // Feed-forward block: x + down_proj(relu(up_proj(post_attention_layernorm(x)))^2).
         norm(normed, x, w.postNorm, channels: d, stride: d)
-        linear(s[.ffn], normed, w.upProj)
+        if t == 1, let predictor = predictors?[l] {
+            // Only the rows predicted non-negative: computed compactly, then placed among zeros.
+            let rows = s.indices(.predictorIndices), compact = s[.predicted], ffn = s[.ffn]
+            let count = predictor.rowsToCompute(normed, latent: s[.predictorLatent], predicted: compact, indices: rows,
+                                                threads: threads)
+            MatVec.multiplyRows(w.upProj, indices: rows, count: count, x: normed, into: compact, threads: threads)
+            ffn.update(repeating: 0, count: c.intermediateSize)
+            for k in 0..<count { ffn[Int(rows[k])] = compact[k] }
+        } else {
+            linear(s[.ffn], normed, w.upProj)
+            predictors?[l].maskSkippedRows(s[.ffn], x: normed, rows: t, latent: s[.predictorLatent], predicted: s[.predicted],
+                                           threads: threads)
+        }
         SquaredReLU.forward(out: s[.ffn], inp: s[.ffn], count: t * c.intermediateSize, threads: threads)
         sparsity?.count(layer: l, s[.ffn], t * c.intermediateSize)
         mark(\.ffnUpNanoseconds)
@@ -243,7 +265,8 @@ public final class PLMEngine: @unchecked Sendable {
             return scratch
         }
         scratch = nil
-        let fresh = EngineScratch(config: config, weights: weights, rows: rows, keys: keys, expanded: expanded)
+        let fresh = EngineScratch(config: config, weights: weights, rows: rows, keys: keys, expanded: expanded,
+                                  predictorRank: predictors?.first?.rank ?? 0)
         scratch = fresh
         return fresh
     }

@@ -52,6 +52,29 @@ public enum MatVec {
         }
     }
 
+    /// `y[k] = dot(row indices[k] of w, x)` for k in 0..<count (indices ascending): the rows a predictor
+    /// chose. Runs of consecutive rows go to the kernels as one product; x is quantized once for q8_0.
+    /// Split over `threads` threads by index ranges, each row computed as in the full product.
+    public static func multiplyRows(_ w: WeightMatrix, indices: UnsafePointer<Int32>, count: Int, x: UnsafePointer<Float>,
+                                    into y: UnsafeMutablePointer<Float>, threads: Int, level: MatVecLevel = .active,
+                                    q8: Q8Method? = nil) {
+        guard count > 0 else { return }
+        let minimumRows = max(1, minimumChunkBytes / max(1, w.rowBytes))
+        withOperand(w, x: x, level: level, q8: q8) { operand in
+            let workers = KernelWorkers.shared(threads: threads)
+            workers.forEachChunk(count, chunks: 4 * workers.threads, minimumChunk: minimumRows) { range in
+                var k = range.lowerBound
+                while k < range.upperBound {
+                    var end = k + 1
+                    while end < range.upperBound && indices[end] == indices[end - 1] + 1 { end += 1 }
+                    let first = Int(indices[k])
+                    multiply(w, operand, into: y + k, rows: first..<(first + end - k), level: level)
+                    k = end
+                }
+            }
+        }
+    }
+
     /// Weight bytes below which a chunk is not worth its own thread (about 2 µs of work).
     static let minimumChunkBytes = 32 << 10
 
