@@ -14,5 +14,5 @@ struct PLM: ParsableCommand {
                       FilterCommand.self, DecontaminateCommand.self, TokenizerCommand.self, PackCommand.self, ShardsCommand.self, TrainCommand.self,
                       InspectCommand.self, StatusCommand.self, ReportCommand.self, StatsCommand.self, EnvCommand.self, TrainParityCommand.self,
                       AlignCommand.self, EvalCommand.self, GenerateCommand.self, ChatCommand.self, ExportCommand.self,
-                      SlurmTaskCommand.self])
+                      LangIDCommand.self, SlurmTaskCommand.self])
 }

@@ -1,0 +1,153 @@
+import Foundation
+
+/// One predicted label with its probability.
+public struct LabelScore: Sendable, Equatable {
+    public var label: String
+    public var probability: Float
+
+    public init(label: String, probability: Float) {
+        self.label = label
+        self.probability = probability
+    }
+}
+
+/// A fastText supervised model (`.bin`, or `.ftz` quantized): lid.176, GlotLID, one trained by the
+/// `fasttext` package, or ours. `predict` returns the labels and probabilities fastText's Python
+/// `model.predict(text, k, threshold)` returns, computed with the same float operations in the same order.
+public struct FastTextModel: Sendable {
+    public let args: FastTextArgs
+    public let dictionary: FastTextDictionary
+    public let input: FastTextMatrix
+    public let output: FastTextMatrix
+    /// The label tree of a hierarchical-softmax model.
+    let tree: HuffmanTree?
+
+    public init(args: FastTextArgs, dictionary: FastTextDictionary, input: FastTextMatrix, output: FastTextMatrix) {
+        self.args = args
+        self.dictionary = dictionary
+        self.input = input
+        self.output = output
+        tree = args.loss == .hierarchicalSoftmax
+            ? HuffmanTree(counts: dictionary.entries[dictionary.wordCount...].map(\.count)) : nil
+    }
+
+    public var labels: [String] { (0..<dictionary.labelCount).map(dictionary.label) }
+
+    /// Buffers one caller reuses across predictions (not shared between threads).
+    public struct Scratch: Sendable {
+        var rows: [Int32] = []
+        var line = FastTextDictionary.LineScratch()
+        var hidden: [Float] = []
+        var scores: [Float] = []
+        public init() {}
+    }
+
+    /// The `k` most probable labels of one line (k < 0: all), most probable first, dropping those under
+    /// `threshold`. Text after the first newline is not read, as in fastText.
+    public func predict(_ text: String, k: Int = 1, threshold: Float = 0, scratch: inout Scratch) -> [LabelScore] {
+        var copy = text
+        return copy.withUTF8 { predict(bytes: $0, k: k, threshold: threshold, scratch: &scratch) }
+    }
+
+    public func predict(_ text: String, k: Int = 1, threshold: Float = 0) -> [LabelScore] {
+        var scratch = Scratch()
+        return predict(text, k: k, threshold: threshold, scratch: &scratch)
+    }
+
+    public func predict(bytes: UnsafeBufferPointer<UInt8>, k: Int, threshold: Float, scratch: inout Scratch) -> [LabelScore] {
+        guard computeHidden(bytes, scratch: &scratch) else { return [] }
+        let limit = k < 0 ? dictionary.labelCount : k
+        guard limit > 0 else { return [] }
+        let best: [(score: Float, index: Int)]
+        switch args.loss {
+        case .hierarchicalSoftmax:
+            best = scratch.hidden.withUnsafeBufferPointer { tree!.best(limit, threshold: threshold, hidden: $0, output: output) }
+        case .softmax, .negativeSampling, .oneVsAll:
+            computeOutput(scratch: &scratch)
+            best = Self.kBest(limit, threshold: threshold, scratch.scores)
+        }
+        // fastText returns exp(log(p + 1e-5)) in float: p itself, nudged by the 1e-5 it adds before the log.
+        return best.map { LabelScore(label: dictionary.label($0.index), probability: Foundation.exp($0.score)) }
+    }
+
+    /// The hidden vector (mean of the line's input rows); false when the line has none.
+    func computeHidden(_ bytes: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) -> Bool {
+        dictionary.rows(ofLine: bytes, into: &scratch.rows, scratch: &scratch.line)
+        guard !scratch.rows.isEmpty else { return false }
+        let dim = input.columns
+        if scratch.hidden.count != dim { scratch.hidden = [Float](repeating: 0, count: dim) }
+        let scale = Float(1.0 / Double(scratch.rows.count))
+        scratch.hidden.withUnsafeMutableBufferPointer { hidden in
+            for j in 0..<dim { hidden[j] = 0 }
+            scratch.rows.withUnsafeBufferPointer { input.addRows($0, to: hidden) }
+            for j in 0..<dim { hidden[j] *= scale }
+        }
+        return true
+    }
+
+    /// Softmax over the output rows, or a sigmoid per row for one-vs-all and negative sampling.
+    func computeOutput(scratch: inout Scratch) {
+        let count = output.rows
+        if scratch.scores.count != count { scratch.scores = [Float](repeating: 0, count: count) }
+        scratch.hidden.withUnsafeBufferPointer { hidden in
+            scratch.scores.withUnsafeMutableBufferPointer { scores in
+                output.multiply(hidden, into: scores)
+                if args.loss == .softmax {
+                    Self.softmax(scores)
+                } else {
+                    for i in 0..<count { scores[i] = SigmoidTable.shared.sigmoid(scores[i]) }
+                }
+            }
+        }
+    }
+
+    /// fastText's softmax: max, then exp(x - max) summed in float, then divided.
+    static func softmax(_ scores: UnsafeMutableBufferPointer<Float>) {
+        var maximum = scores[0]
+        for value in scores { maximum = Swift.max(value, maximum) }
+        var z: Float = 0
+        for i in scores.indices {
+            // fastText calls C's double exp on the float difference and stores the result as a float.
+            scores[i] = Float(Foundation.exp(Double(scores[i] - maximum)))
+            z += scores[i]
+        }
+        for i in scores.indices { scores[i] /= z }
+    }
+
+    /// fastText's `std_log`: log(x + 1e-5) in double, kept as a float.
+    @inline(__always)
+    static func stdLog(_ x: Float) -> Float { Float(Foundation.log(Double(x) + 1e-5)) }
+
+    /// The `k` best of `scores` by log score, skipping those under `threshold`; ties keep fastText's heap order.
+    static func kBest(_ k: Int, threshold: Float, _ scores: [Float]) -> [(score: Float, index: Int)] {
+        var heap = PredictionHeap(capacity: k)
+        for (index, value) in scores.enumerated() where value >= threshold {
+            let score = stdLog(value)
+            if heap.count == k && score < heap.worst { continue }
+            heap.push(score: score, index: index)
+        }
+        return heap.sorted()
+    }
+}
+
+/// fastText's sigmoid lookup table (512 steps over [-8, 8]), used by one-vs-all and negative sampling.
+struct SigmoidTable: Sendable {
+    static let shared = SigmoidTable()
+    static let size = 512
+    static let limit: Float = 8
+    let values: [Float]
+
+    init() {
+        values = (0...Self.size).map { i in
+            let x = Float(i * 2 * 8) / Float(Self.size) - Self.limit
+            // std::exp of a float is expf; the division is in double.
+            return Float(1.0 / (1.0 + Double(Foundation.exp(-x))))
+        }
+    }
+
+    func sigmoid(_ x: Float) -> Float {
+        if x < -Self.limit { return 0 }
+        if x > Self.limit { return 1 }
+        return values[Int((x + Self.limit) * Float(Self.size) / Self.limit / 2)]
+    }
+}
