@@ -23,8 +23,9 @@ public enum CatalogText {
     /// The message as prose, or why it is cut.
     public static func clean(_ message: String) -> Result<String, CatalogCut> {
         // Identifiers are judged before stripping, which would take the `_` out of `file_name`.
+        // Mnemonic markers (`_Open`, `文件(_F)`) are not identifier syntax.
         let raw = message.split(whereSeparator: { $0.isWhitespace })
-        if raw.count == 1, looksLikeIdentifier(raw[0].drop(while: { $0 == "_" || $0 == "&" })) {
+        if raw.count == 1, looksLikeIdentifier(withoutMnemonic(raw[0])) {
             return .failure(.identifier)
         }
         let text = strip(message)
@@ -48,6 +49,17 @@ public enum CatalogText {
             if spacelessLetters * 2 < letters || letters < 4 { return .failure(.singleWord) }
         }
         return .success(text)
+    }
+
+    /// A token without a leading mnemonic marker or a trailing `(_X)` / `(&X)` group.
+    static func withoutMnemonic(_ token: Substring) -> Substring {
+        var token = token.drop(while: { $0 == "_" || $0 == "&" })
+        let scalars = Array(token.unicodeScalars)
+        if scalars.count >= 4, scalars[scalars.count - 4] == "(", scalars[scalars.count - 1] == ")",
+           scalars[scalars.count - 3] == "_" || scalars[scalars.count - 3] == "&" {
+            token = Substring(String(String.UnicodeScalarView(scalars.dropLast(4))))
+        }
+        return token
     }
 
     /// Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar, Tibetan.
@@ -133,7 +145,7 @@ public enum CatalogText {
                 return close + 2 <= input.count ? close + 2 : nil           // %(name)s
             }
             var cursor = index + 1
-            while cursor < input.count, "0123456789$#-+ .'*lhqjztLI<>".unicodeScalars.contains(input[cursor]),
+            while cursor < input.count, "0123456789$#-+.*lhqjztLI<>".unicodeScalars.contains(input[cursor]),
                   cursor - index < 12 {
                 if input[cursor] == "<", let close = input[cursor...].firstIndex(of: ">") { cursor = close }   // %<PRIu64>
                 cursor += 1

@@ -156,8 +156,11 @@ public struct FastTextDictionary: Sendable {
                 || byte == 0x0C || byte == 0x00
             if isDelimiter {
                 if start >= 0 {
-                    addToken(UnsafeBufferPointer(rebasing: text[start..<min(index, text.count)]), rows: &rows, scratch: &scratch)
+                    let token = UnsafeBufferPointer(rebasing: text[start..<min(index, text.count)])
+                    addToken(token, rows: &rows, scratch: &scratch)
                     start = -1
+                    // A literal `</s>` ends the line as a newline does.
+                    if token.elementsEqual(Self.endOfSentence) { break }
                 }
                 if byte == 0x0A {
                     Self.endOfSentence.withUnsafeBufferPointer { addToken($0, rows: &rows, scratch: &scratch) }

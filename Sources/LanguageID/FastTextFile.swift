@@ -126,7 +126,7 @@ public enum FastTextFile {
             let columns = try cursor.int64("the \(what) matrix's columns")
             guard rows >= 0, columns >= 0, rows < Int64(Int32.max), columns <= 100_000,
                   rows * columns <= Int64((cursor.bytes.count - cursor.offset) / 4) else {
-                throw cursor.error("the \(what) matrix of \(rows)x\(columns) floats does not fit in the file", at: start)
+                throw cursor.error("truncated: the \(what) matrix of \(rows)x\(columns) floats does not fit in the file", at: start)
             }
             let values = try cursor.float32Array(Int(rows * columns), "the \(what) matrix")
             return .dense(DenseRows(rows: Int(rows), columns: Int(columns), values: values))

@@ -50,8 +50,8 @@ struct HuffmanTree: Sendable {
                 return
             }
             var f = output.dotRow(node - labels, hidden)
-            // 1. / (1 + std::exp(-f)): expf, then a double division stored as a float.
-            f = Float(1.0 / (1.0 + Double(Foundation.exp(-f))))
+            // 1. / (1 + std::exp(-f)): expf, the int 1 added in float, then a double division stored as a float.
+            f = Float(1.0 / Double(1 + Foundation.exp(-f)))
             visit(current.left, score + FastTextModel.stdLog(Float(1.0 - Double(f))))
             visit(current.right, score + FastTextModel.stdLog(f))
         }
