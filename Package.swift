@@ -103,7 +103,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "CorpusIOTests", dependencies: ["CorpusIO"]),
-        .testTarget(name: "CurationTests", dependencies: ["Curation", "CurationTestSupport", "Stages", "CorpusIO"], exclude: ["Fixtures"]),
+        .testTarget(name: "CurationTests", dependencies: ["Curation", "CurationTestSupport", "Stages", "CorpusIO", "LanguageID"], exclude: ["Fixtures"]),
         .testTarget(name: "LanguageIDTests", dependencies: ["LanguageID", "CorpusIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Fixtures"]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "Tokenization", "CorpusIO"]),

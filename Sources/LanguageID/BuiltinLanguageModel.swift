@@ -105,17 +105,28 @@ public struct LanguageIdentifier: Sendable {
 
     public init(model: FastTextModel) { self.model = model }
 
-    /// Every label with its probability, best first.
+    /// Every label with its probability, best first; none for a text with no word (fastText would still
+    /// answer from its end-of-line row alone, which says nothing about the text).
     public func scores(_ text: String, scratch: inout FastTextModel.Scratch) -> [LabelScore] {
-        var line = Array(text.utf8)
-        for index in line.indices where line[index] == 0x0A { line[index] = 0x20 }
-        return line.withUnsafeBufferPointer { model.predict(bytes: $0, k: -1, threshold: 0, scratch: &scratch) }
+        predict(text, k: -1, scratch: &scratch)
     }
 
     /// The best label, or nil for a text with no word.
     public func best(_ text: String, scratch: inout FastTextModel.Scratch) -> LabelScore? {
+        predict(text, k: 1, scratch: &scratch).first
+    }
+
+    func predict(_ text: String, k: Int, scratch: inout FastTextModel.Scratch) -> [LabelScore] {
         var line = Array(text.utf8)
-        for index in line.indices where line[index] == 0x0A { line[index] = 0x20 }
-        return line.withUnsafeBufferPointer { model.predict(bytes: $0, k: 1, threshold: 0, scratch: &scratch) }.first
+        var hasWord = false
+        for index in line.indices {
+            switch line[index] {
+            case 0x0A: line[index] = 0x20
+            case 0x20, 0x09, 0x0B, 0x0C, 0x0D, 0x00: break
+            default: hasWord = true
+            }
+        }
+        guard hasWord else { return [] }
+        return line.withUnsafeBufferPointer { model.predict(bytes: $0, k: k, threshold: 0, scratch: &scratch) }
     }
 }

@@ -139,12 +139,23 @@ struct LangIDEvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Accuracy on the held-out packages' catalogs, per language, macro and micro, for short texts "
-            + "(under 50 characters) and joined ones (5 messages), and speed on one thread.")
+            + "(under 50 characters) and joined ones (5 messages), and speed on one thread.",
+        discussion: """
+            With --texts, the texts are read from fastText-format files (`__label__<lang> <text>` lines, as `plm langid
+            export` writes them) instead, and --predictions writes the best label of each text, one per line, so
+            that a benchmark can score other systems on the same texts.
+            """)
 
     @OptionGroup var catalogs: CatalogArguments
 
     @Option(help: "A fastText model (.bin or .ftz); the built-in model when omitted.")
     var model = LangIDCommand.defaultModel
+
+    @Option(help: "Labelled text files to evaluate on instead of the catalogs' held-out packages.")
+    var texts: [String] = []
+
+    @Option(help: "With --texts: a folder to write <file name>.predictions into.")
+    var predictions: String?
 
     @Option(help: "Also write the results as JSON here.")
     var json: String?
@@ -153,21 +164,50 @@ struct LangIDEvalCommand: ParsableCommand {
         let loaded = model == LangIDCommand.defaultModel
             ? try BuiltinLanguageModel.loadOrBuild(modelPath: model, say: Console.say)
             : try FastTextFile.read(path: model)
-        let known = Set(loaded.labels)
-        let data = LanguageDataset.load(localeRoot: catalogs.localeRoot, split: catalogs.split, options: LanguageTrainerOptions())
-        let test = data.test.filter { known.contains($0.label) }
         let identifier = LanguageIdentifier(model: loaded)
+        var sets: [(String, [LabelledText])] = []
+        if texts.isEmpty {
+            let known = Set(loaded.labels)
+            let data = LanguageDataset.load(localeRoot: catalogs.localeRoot, split: catalogs.split,
+                                            options: LanguageTrainerOptions())
+            let test = data.test.filter { known.contains($0.label) }
+            sets = [("short", EvaluationTexts.short(test)), ("joined", EvaluationTexts.joined(test))]
+        } else {
+            sets = try texts.map { ($0, try Self.readLabelled(path: $0)) }
+        }
         var scratch = FastTextModel.Scratch()
         var results: [String: LanguageEvaluation] = [:]
-        for (name, texts) in [("short", EvaluationTexts.short(test)), ("joined", EvaluationTexts.joined(test))] {
-            let result = LanguageEvaluation.run(texts) { identifier.best($0, scratch: &scratch)?.label }
+        for (name, texts) in sets {
+            var answers: [String] = []
+            let result = LanguageEvaluation.run(texts) { text in
+                let label = identifier.best(text, scratch: &scratch)?.label
+                answers.append(label ?? "")
+                return label
+            }
             results[name] = result
-            print(result.table(title: "\(name) texts of held-out packages"))
+            print(result.table(title: "\(name): ours"))
+            if let predictions {
+                try FileSystem.createDirectory(predictions)
+                let file = (name as NSString).lastPathComponent + ".predictions"
+                try FileSystem.writeAtomically(Array((answers.joined(separator: "\n") + "\n").utf8), to: predictions + "/" + file)
+            }
         }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try FileSystem.writeAtomically(Array(try encoder.encode(results)), to: json)
+        }
+    }
+
+    /// `__label__<lang> <text>` lines.
+    static func readLabelled(path: String) throws -> [LabelledText] {
+        let content = String(decoding: try FileInput.readAll(path: path), as: UTF8.self)
+        return try content.split(separator: "\n").enumerated().map { index, line in
+            guard line.hasPrefix("__label__"), let space = line.firstIndex(of: " ") else {
+                throw ValidationError("\(path): line \(index + 1) is not `__label__<lang> <text>`")
+            }
+            return LabelledText(label: String(line[line.index(line.startIndex, offsetBy: 9)..<space]), package: "",
+                                text: String(line[line.index(after: space)...]))
         }
     }
 }
