@@ -117,7 +117,9 @@ public struct LanguageIdentifier: Sendable {
     }
 
     func predict(_ text: String, k: Int, scratch: inout FastTextModel.Scratch) -> [LabelScore] {
-        var line = Array(text.utf8)
+        var line = scratch.text
+        line.removeAll(keepingCapacity: true)
+        line.append(contentsOf: text.utf8)
         var hasWord = false
         for index in line.indices {
             switch line[index] {
@@ -126,6 +128,7 @@ public struct LanguageIdentifier: Sendable {
             default: hasWord = true
             }
         }
+        defer { scratch.text = line }
         guard hasWord else { return [] }
         return line.withUnsafeBufferPointer { model.predict(bytes: $0, k: k, threshold: 0, scratch: &scratch) }
     }

@@ -76,6 +76,12 @@ extension FastTextMatrix {
         case .dense(let m):
             let columns = m.columns
             m.values.withUnsafeBufferPointer { values in
+                if columns % 8 == 0 {
+                    // Eight columns per vector: each lane still adds its column's rows one after another, so
+                    // the sums round exactly as fastText's.
+                    Self.addRowsByEight(ids, values: values, columns: columns, to: x)
+                    return
+                }
                 for id in ids {
                     let row = UnsafeBufferPointer(rebasing: values[Int(id) * columns..<(Int(id) + 1) * columns])
                     for j in 0..<columns { x[j] += row[j] }
@@ -96,6 +102,20 @@ extension FastTextMatrix {
                     }
                 }
             }
+        }
+    }
+
+    static func addRowsByEight(_ ids: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Float>, columns: Int,
+                               to x: UnsafeMutableBufferPointer<Float>) {
+        let base = UnsafeRawPointer(values.baseAddress!)
+        let out = UnsafeMutableRawPointer(x.baseAddress!)
+        let stride = MemoryLayout<Float>.stride
+        for chunk in 0..<columns / 8 {
+            var sum = out.loadUnaligned(fromByteOffset: chunk * 8 * stride, as: SIMD8<Float>.self)
+            for id in ids {
+                sum += base.loadUnaligned(fromByteOffset: (Int(id) * columns + chunk * 8) * stride, as: SIMD8<Float>.self)
+            }
+            out.storeBytes(of: sum, toByteOffset: chunk * 8 * stride, as: SIMD8<Float>.self)
         }
     }
 

@@ -21,6 +21,12 @@ public struct FastTextModel: Sendable {
     public let output: FastTextMatrix
     /// The label tree of a hierarchical-softmax model.
     let tree: HuffmanTree?
+    /// The labels without `__label__`, made once.
+    public let labels: [String]
+    /// A dense output matrix by column, rows padded to a multiple of 8: (dim, paddedRows). Eight rows' dot
+    /// products then run side by side, each lane summing its row left to right as fastText does.
+    let outputByColumn: [Float]?
+    let paddedRows: Int
 
     public init(args: FastTextArgs, dictionary: FastTextDictionary, input: FastTextMatrix, output: FastTextMatrix) {
         self.args = args
@@ -29,9 +35,18 @@ public struct FastTextModel: Sendable {
         self.output = output
         tree = args.loss == .hierarchicalSoftmax
             ? HuffmanTree(counts: dictionary.entries[dictionary.wordCount...].map(\.count)) : nil
+        labels = (0..<dictionary.labelCount).map(dictionary.label)
+        paddedRows = (output.rows + 7) / 8 * 8
+        if case .dense(let m) = output {
+            var byColumn = [Float](repeating: 0, count: m.columns * paddedRows)
+            for row in 0..<m.rows {
+                for column in 0..<m.columns { byColumn[column * paddedRows + row] = m.values[row * m.columns + column] }
+            }
+            outputByColumn = byColumn
+        } else {
+            outputByColumn = nil
+        }
     }
-
-    public var labels: [String] { (0..<dictionary.labelCount).map(dictionary.label) }
 
     /// Buffers one caller reuses across predictions (not shared between threads).
     public struct Scratch: Sendable {
@@ -39,6 +54,8 @@ public struct FastTextModel: Sendable {
         var line = FastTextDictionary.LineScratch()
         var hidden: [Float] = []
         var scores: [Float] = []
+        /// The text's bytes, for callers that rewrite them (newlines to spaces) first.
+        var text: [UInt8] = []
         public init() {}
     }
 
@@ -67,7 +84,7 @@ public struct FastTextModel: Sendable {
             best = Self.kBest(limit, threshold: threshold, scratch.scores)
         }
         // fastText returns exp(log(p + 1e-5)) in float: p itself, nudged by the 1e-5 it adds before the log.
-        return best.map { LabelScore(label: dictionary.label($0.index), probability: Foundation.exp($0.score)) }
+        return best.map { LabelScore(label: labels[$0.index], probability: Foundation.exp($0.score)) }
     }
 
     /// The hidden vector (mean of the line's input rows); false when the line has none.
@@ -91,12 +108,32 @@ public struct FastTextModel: Sendable {
         if scratch.scores.count != count { scratch.scores = [Float](repeating: 0, count: count) }
         scratch.hidden.withUnsafeBufferPointer { hidden in
             scratch.scores.withUnsafeMutableBufferPointer { scores in
-                output.multiply(hidden, into: scores)
+                if let outputByColumn {
+                    Self.multiplyByEight(outputByColumn, rows: count, paddedRows: paddedRows, hidden, into: scores)
+                } else {
+                    output.multiply(hidden, into: scores)
+                }
                 if args.loss == .softmax {
                     Self.softmax(scores)
                 } else {
                     for i in 0..<count { scores[i] = SigmoidTable.shared.sigmoid(scores[i]) }
                 }
+            }
+        }
+    }
+
+    /// `row . hidden` for every row, eight rows at a time from the by-column copy.
+    static func multiplyByEight(_ byColumn: [Float], rows: Int, paddedRows: Int, _ hidden: UnsafeBufferPointer<Float>,
+                                into scores: UnsafeMutableBufferPointer<Float>) {
+        byColumn.withUnsafeBytes { raw in
+            let stride = MemoryLayout<Float>.stride
+            for block in 0..<paddedRows / 8 {
+                var sum = SIMD8<Float>(repeating: 0)
+                for column in 0..<hidden.count {
+                    let weights = raw.loadUnaligned(fromByteOffset: (column * paddedRows + block * 8) * stride, as: SIMD8<Float>.self)
+                    sum += weights * SIMD8(repeating: hidden[column])
+                }
+                for lane in 0..<8 where block * 8 + lane < rows { scores[block * 8 + lane] = sum[lane] }
             }
         }
     }
@@ -121,10 +158,15 @@ public struct FastTextModel: Sendable {
     /// The `k` best of `scores` by log score, skipping those under `threshold`; ties keep fastText's heap order.
     static func kBest(_ k: Int, threshold: Float, _ scores: [Float]) -> [(score: Float, index: Int)] {
         var heap = PredictionHeap(capacity: k)
+        var worstValue: Float = 0
         for (index, value) in scores.enumerated() where value >= threshold {
+            // A value well under the worst kept one has a smaller log for sure: skip the log (fastText takes
+            // it, but the answer is the same). Near ties take the log and compare as fastText does.
+            if heap.count == k && (Double(value) + 1e-5) < (Double(worstValue) + 1e-5) * 0.999 { continue }
             let score = stdLog(value)
             if heap.count == k && score < heap.worst { continue }
             heap.push(score: score, index: index)
+            worstValue = scores[heap.items[0].index]
         }
         return heap.sorted()
     }
