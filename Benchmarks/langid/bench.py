@@ -147,6 +147,7 @@ def main():
     parser.add_argument("--model", default="shards/langid/model.bin")
     parser.add_argument("--per-language", type=int, default=100, help="texts per language and set")
     parser.add_argument("--json", help="write every figure here")
+    parser.add_argument("--save-fasttext", help="keep the fastText model trained on the split here (for parity.py)")
     args = parser.parse_args()
 
     sets = {name: capped(read_labelled(os.path.join(args.split, f"test-{name}.txt")), args.per_language, 0)
@@ -173,7 +174,9 @@ def main():
 
     settings = dict(loss="softmax", dim=16, minn=1, maxn=4, bucket=200000, epoch=5, lr=0.5, minCount=1000000000)
     peers = {}
-    classify, labels, mapping, _ = fasttext_system(os.path.join(args.split, "train.txt"), settings)
+    classify, labels, mapping, trained = fasttext_system(os.path.join(args.split, "train.txt"), settings)
+    if args.save_fasttext:
+        trained.save_model(args.save_fasttext)
     peers["fasttext (same split)"] = (classify, labels, mapping)
     peers["lingua"] = lingua_system()
     peers["py3langid"] = py3langid_system()

@@ -29,7 +29,7 @@ public struct FastTextDictionary: Sendable {
     public let pruneIndex: [Int32: Int32]?
     let minn: Int
     let maxn: Int
-    let bucket: UInt32
+    let bucket: BucketModulus
     let wordNgrams: Int
     /// Open-addressing table of entry ids by FNV hash, sized as fastText sizes it (`ceil(size / 0.7)`).
     let table: [Int32]
@@ -45,7 +45,7 @@ public struct FastTextDictionary: Sendable {
         self.pruneIndex = pruneIndex
         self.minn = Int(args.minn)
         self.maxn = Int(args.maxn)
-        self.bucket = UInt32(max(1, args.bucket))
+        self.bucket = BucketModulus(UInt32(max(1, args.bucket)))
         self.wordNgrams = Int(args.wordNgrams)
         var table = [Int32](repeating: -1, count: max(1, Int((Double(entries.count) / 0.7).rounded(.up))))
         for (id, entry) in entries.enumerated() {
@@ -108,7 +108,7 @@ public struct FastTextDictionary: Sendable {
 
     /// The hashed character n-grams (`minn`...`maxn` UTF-8 characters) of `word` (with its `<` `>` marks),
     /// in fastText's order: by start, then by length; single characters at either mark are skipped.
-    static func appendSubwords(of word: [UInt8], minn: Int, maxn: Int, bucket: UInt32, wordCount: Int,
+    static func appendSubwords(of word: [UInt8], minn: Int, maxn: Int, bucket: BucketModulus, wordCount: Int,
                                pruneIndex: [Int32: Int32]?, to rows: inout [Int32]) {
         word.withUnsafeBufferPointer { bytes in
             appendSubwords(of: bytes, minn: minn, maxn: maxn, bucket: bucket, wordCount: wordCount,
@@ -117,7 +117,7 @@ public struct FastTextDictionary: Sendable {
     }
 
     @inline(__always)
-    static func appendSubwords(of word: UnsafeBufferPointer<UInt8>, minn: Int, maxn: Int, bucket: UInt32,
+    static func appendSubwords(of word: UnsafeBufferPointer<UInt8>, minn: Int, maxn: Int, bucket: BucketModulus,
                                wordCount: Int, pruneIndex: [Int32: Int32]?, to rows: inout [Int32]) {
         let size = word.count
         var i = 0
@@ -132,7 +132,7 @@ public struct FastTextDictionary: Sendable {
                 h = step(h, word[j]); j += 1
                 while j < size && word[j] & 0xC0 == 0x80 { h = step(h, word[j]); j += 1 }
                 if n >= minn && !(n == 1 && (i == 0 || j == size)) {
-                    push(bucket: Int32(bitPattern: h % bucket), wordCount: wordCount, pruneIndex: pruneIndex, to: &rows)
+                    push(bucket: Int32(bitPattern: bucket.remainder(h)), wordCount: wordCount, pruneIndex: pruneIndex, to: &rows)
                 }
                 n += 1
             }
@@ -216,7 +216,7 @@ public struct FastTextDictionary: Sendable {
             var j = i + 1
             while j < hashes.count && j < i + wordNgrams {
                 h = h &* 116_049_371 &+ UInt64(bitPattern: Int64(hashes[j]))
-                Self.push(bucket: Int32(truncatingIfNeeded: h % UInt64(bucket)), wordCount: wordCount,
+                Self.push(bucket: Int32(truncatingIfNeeded: h % UInt64(bucket.divisor)), wordCount: wordCount,
                           pruneIndex: pruneIndex, to: &rows)
                 j += 1
             }
@@ -228,5 +228,25 @@ public struct FastTextDictionary: Sendable {
         let word = entries[wordCount + index].word
         let name = word.starts(with: Self.labelPrefix) ? word.dropFirst(Self.labelPrefix.count) : word[...]
         return String(decoding: name, as: UTF8.self)
+    }
+}
+
+/// `h % divisor` for 32-bit values without a division (Lemire, Kaser and Kurz, "Faster remainder by direct
+/// computation", 2019): exact for every 32-bit `h`; the hashing of character n-grams spends most of its time
+/// in this remainder otherwise.
+struct BucketModulus: Sendable {
+    let divisor: UInt32
+    let multiplier: UInt64
+
+    init(_ divisor: UInt32) {
+        precondition(divisor > 0, "a bucket count is positive")
+        self.divisor = divisor
+        multiplier = divisor == 1 ? 0 : UInt64.max / UInt64(divisor) &+ 1
+    }
+
+    @inline(__always)
+    func remainder(_ h: UInt32) -> UInt32 {
+        let low = multiplier &* UInt64(h)
+        return UInt32(truncatingIfNeeded: low.multipliedFullWidth(by: UInt64(divisor)).high)
     }
 }

@@ -120,7 +120,8 @@ struct LangIDPredictCommand: ParsableCommand {
         func show(_ text: String) {
             let scores = document ? Array(identifier.scores(text, scratch: &scratch).prefix(k))
                 : loaded.predict(text, k: k, scratch: &scratch)
-            let labels = scores.map { "\($0.label) \(String(format: "%.4f", $0.probability))" }.joined(separator: " ")
+            // Probabilities as the shortest decimal that reads back as the same float32.
+            let labels = scores.map { "\($0.label) \($0.probability)" }.joined(separator: " ")
             print(labels + "\t" + (document ? "" : text))
         }
         let inputs = files.isEmpty ? ["/dev/stdin"] : files

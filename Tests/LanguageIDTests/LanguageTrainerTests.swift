@@ -81,3 +81,19 @@ struct LanguageTrainerTests {
         #expect(Set(capped.map(\.package)) == ["p0", "p1"])
     }
 }
+
+@Suite("bucket remainders")
+struct BucketModulusTests {
+    @Test("the remainder without division equals %", arguments: [1, 2, 3, 7, 1_000, 200_000, 2_000_000, 4_294_967_295] as [UInt32])
+    func remainder(divisor: UInt32) {
+        let modulus = BucketModulus(divisor)
+        var random = SplitMix64(seed: UInt64(divisor))
+        for _ in 0..<20_000 {
+            let h = UInt32(truncatingIfNeeded: random.next())
+            #expect(modulus.remainder(h) == h % divisor)
+        }
+        for h in [0, 1, divisor &- 1, divisor, UInt32.max, UInt32.max - 1] as [UInt32] {
+            #expect(modulus.remainder(h) == h % divisor)
+        }
+    }
+}
