@@ -98,7 +98,7 @@ let package = Package(
         // Fuzz harnesses for every reader of outside bytes (scripts/fuzz builds them with libFuzzer);
         // an ordinary build replays inputs through them.
         .executableTarget(name: "plm-fuzz", dependencies: [
-            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference", "Stages",
+            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference", "Stages", "LanguageID",
         ]),
 
         // MARK: Tests
