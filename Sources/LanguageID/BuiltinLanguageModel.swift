@@ -89,9 +89,21 @@ public enum BuiltinLanguageModel {
         return (model, manifest)
     }
 
-    /// The model at `path`, built first when it is missing.
+    /// The model at `path`, built first when it is missing. Processes that start together (a run's filter
+    /// tasks as Slurm array elements) wait on one lock beside the model: one trains, the others read its file.
     public static func loadOrBuild(modelPath: String, localeRoot: String = defaultLocaleRoot,
                                    say: (String) -> Void = { _ in }) throws -> FastTextModel {
+        if FileSystem.exists(modelPath) { return try FastTextFile.read(path: modelPath) }
+        try FileSystem.createDirectory(FileSystem.parent(of: modelPath))
+        let lockPath = modelPath + ".lock"
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lock >= 0 else {
+            throw LanguageIDFileError(path: lockPath, offset: 0, problem: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(lock) }         // closing drops the lock
+        guard flock(lock, LOCK_EX) == 0 else {
+            throw LanguageIDFileError(path: lockPath, offset: 0, problem: "cannot lock: \(String(cString: strerror(errno)))")
+        }
         if FileSystem.exists(modelPath) { return try FastTextFile.read(path: modelPath) }
         say("langid: no model at \(modelPath); training one from the catalogs under \(localeRoot)")
         return try build(localeRoot: localeRoot, modelPath: modelPath, say: say).0

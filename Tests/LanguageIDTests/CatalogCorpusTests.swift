@@ -40,3 +40,43 @@ struct CatalogCorpusTests {
                           "en|tool|Quit the program now", "zh-Hant|tool|無法開啟檔案"])
     }
 }
+
+@Suite("the built-in model on a small locale tree")
+struct BuiltinModelTests {
+    @Test("loadOrBuild trains once, writes the model and its manifest, then reads the file")
+    func buildsWhenMissing() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("plm-langid-build-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let sentences = [
+            "de": ["Die Datei konnte nicht geöffnet werden", "Das Fenster wird jetzt geschlossen", "Fehler beim Lesen der Datei"],
+            "fr": ["Le fichier ne peut pas être ouvert", "La fenêtre va être fermée", "Erreur lors de la lecture du fichier"],
+        ]
+        let originals = ["Could not open the file", "The window will now be closed", "Error while reading the file"]
+        for (locale, texts) in sentences {
+            for package in 0..<4 {
+                var writer = MOCatalogWriter()
+                for (index, text) in texts.enumerated() {
+                    writer.messages.append(.init(original: originals[index] + " \(package)", translations: [text + " \(package)"]))
+                }
+                try FileSystem.createDirectory("\(root)/locale/\(locale)/LC_MESSAGES")
+                try FileSystem.writeAtomically(writer.bytes(), to: "\(root)/locale/\(locale)/LC_MESSAGES/pkg\(package).mo")
+            }
+        }
+        // Too few texts per language for the default minimum: the build names the locale root.
+        let modelPath = "\(root)/out/model.bin"
+        #expect(throws: LanguageIDFileError.self) {
+            _ = try BuiltinLanguageModel.loadOrBuild(modelPath: modelPath, localeRoot: "\(root)/locale")
+        }
+        var options = LanguageTrainerOptions()
+        options.minTextsPerLanguage = 1
+        options.buckets = 1_000
+        options.dim = 4
+        let (model, manifest) = try BuiltinLanguageModel.build(localeRoot: "\(root)/locale", modelPath: modelPath,
+                                                               split: PackageSplit(testPerMille: 0), options: options)
+        #expect(Set(model.labels) == ["en", "de", "fr"])
+        #expect(manifest.catalogs == 8 && manifest.trainTexts["de"] == 12 && manifest.heldOutPackages == 0)
+        #expect(FileSystem.exists(BuiltinLanguageModel.manifestPath(model: modelPath)))
+        let reread = try BuiltinLanguageModel.loadOrBuild(modelPath: modelPath, localeRoot: "/nonexistent")
+        #expect(reread.labels == model.labels)
+    }
+}
