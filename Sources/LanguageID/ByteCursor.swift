@@ -75,22 +75,28 @@ struct ByteCursor {
         Double(bitPattern: UInt64(bitPattern: try int64(what)))
     }
 
-    /// `count` little-endian float32 values (fastText writes its matrices raw on little-endian machines).
+    /// `count` little-endian float32 values (fastText writes its matrices raw on little-endian machines); a
+    /// NaN or an infinity is an error at its offset (fastText itself stops at prediction time on a NaN).
     mutating func float32Array(_ count: Int, _ what: String) throws(LanguageIDFileError) -> [Float] {
         guard count >= 0, count <= (bytes.count - offset) / 4 else {
             throw error("truncated: \(what) needs \(count) floats, \((bytes.count - offset) / 4) left")
         }
         let start = offset
-        offset += count * 4
-        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        var firstBad = -1
+        let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
                 for index in 0..<count {
                     let bits = raw.loadUnaligned(fromByteOffset: start + index * 4, as: UInt32.self)
-                    buffer[index] = Float(bitPattern: UInt32(littleEndian: bits))
+                    let value = Float(bitPattern: UInt32(littleEndian: bits))
+                    if !value.isFinite && firstBad < 0 { firstBad = index }
+                    buffer[index] = value
                 }
             }
             initialized = count
         }
+        if firstBad >= 0 { throw error("\(what) holds a NaN or an infinity", at: start + firstBad * 4) }
+        offset += count * 4
+        return values
     }
 
     mutating func byteArray(_ count: Int, _ what: String) throws(LanguageIDFileError) -> [UInt8] {

@@ -188,6 +188,9 @@ struct SigmoidTable: Sendable {
     }
 
     func sigmoid(_ x: Float) -> Float {
+        // Finite weights can still sum to infinities whose difference is NaN: no row index for it (fastText
+        // throws "Encountered NaN"; the label is left out here, as NaN fails every comparison after).
+        if x.isNaN { return .nan }
         if x < -Self.limit { return 0 }
         if x > Self.limit { return 1 }
         return values[Int((x + Self.limit) * Float(Self.size) / Self.limit / 2)]

@@ -32,7 +32,8 @@ struct HuffmanTree: Sendable {
             }
             nodes[i].left = pair[0]
             nodes[i].right = pair[1]
-            nodes[i].count = nodes[pair[0]].count + nodes[pair[1]].count
+            // Wrapping: a corrupt file's counts must not trap (fastText's int64 sum would overflow too).
+            nodes[i].count = nodes[pair[0]].count &+ nodes[pair[1]].count
         }
         self.nodes = nodes
     }

@@ -82,5 +82,12 @@ struct FastTextParityTests {
         let bad = try #require(throws: LanguageIDFileError.self) { try FastTextFile.parse(dim, path: "m.bin") }
         #expect(bad.problem.hasPrefix("implausible arguments"))
         #expect(throws: LanguageIDFileError.self) { try FastTextFile.parse(bytes + [0], path: "m.bin") }
+        // A NaN weight (found by fuzzing: fastText stops at prediction, we at loading, naming the byte).
+        var nan = bytes
+        let last = nan.count - 4
+        nan[last..<nan.count] = [0x00, 0x00, 0xC0, 0x7F]
+        #expect(throws: LanguageIDFileError(path: "m.bin", offset: last, problem: "the output matrix holds a NaN or an infinity")) {
+            try FastTextFile.parse(nan, path: "m.bin")
+        }
     }
 }
