@@ -16,6 +16,11 @@ public struct LanguageTrainerOptions: Sendable, Equatable, Codable {
     public var minTextsPerLanguage = 300
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case dim, buckets, minn, maxn, epochs, learningRate = "learning_rate", seed
+        case maxTextsPerLanguage = "max_texts_per_language", minTextsPerLanguage = "min_texts_per_language"
+    }
 }
 
 /// Trains the built-in model: fastText's supervised training (softmax loss, SGD with a learning rate

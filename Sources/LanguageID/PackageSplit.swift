@@ -7,6 +7,10 @@ public struct PackageSplit: Sendable, Equatable, Codable {
     public var testPerMille: Int
     public var seed: UInt64
 
+    enum CodingKeys: String, CodingKey {
+        case testPerMille = "test_per_mille", seed
+    }
+
     public init(testPerMille: Int = 200, seed: UInt64 = 0) {
         precondition((0...1000).contains(testPerMille), "the held-out share is in thousandths")
         self.testPerMille = testPerMille
