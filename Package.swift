@@ -23,7 +23,7 @@ let package = Package(
     products: [
         .executable(name: "plm", targets: ["plm"]),
         .executable(name: "plm-bench", targets: ["plm-bench"]),
-        .library(name: "PLMData", targets: ["CorpusIO", "Stages", "Curation", "Tokenization", "Shards", "PLMModel", "PLMInference",
+        .library(name: "PLMData", targets: ["CorpusIO", "Stages", "LanguageID", "Curation", "Tokenization", "Shards", "PLMModel", "PLMInference",
                                             "Pipeline"]),
     ],
     dependencies: [
@@ -48,11 +48,14 @@ let package = Package(
         // Task stages: the split into tasks, completion markers, logs and stats under one run layout, and
         // the executor that runs them on this machine. Every stage of a run, ingest to training, is one.
         .target(name: "Stages", dependencies: ["CorpusIO"]),
+        // Language identification: gettext catalogs as labelled text, the built-in character n-gram model,
+        // fastText model files (lid.176, GlotLID) read and predicted bit for bit.
+        .target(name: "LanguageID", dependencies: ["CorpusIO"]),
         // The MinHash permutation kernel for AVX2 CPUs (called only after a CPU check).
         .target(name: "MinHashAVX2", swiftSettings: avx2Flags),
         // Documents, ingest, dedup, statistics (later: filters).
         .target(name: "Curation", dependencies: [
-            "CorpusIO", "Stages", "MinHashAVX2",
+            "CorpusIO", "Stages", "MinHashAVX2", "LanguageID",
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
         // Byte-level BPE: pre-tokenizer scanners, trainer, encoder/decoder, tokenizer.json.
@@ -78,7 +81,7 @@ let package = Package(
         ]),
         // Manifest + pipeline YAML (strict), runner, executors.
         .target(name: "Pipeline", dependencies: [
-            "CorpusIO", "Stages", "Curation", "Tokenization", "Shards", "PLMModel", "PLMInference",
+            "CorpusIO", "Stages", "Curation", "LanguageID", "Tokenization", "Shards", "PLMModel", "PLMInference",
             .product(name: "Yams", package: "Yams"),
         ]),
 
@@ -87,7 +90,7 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(name: "plm", dependencies: [
-            "Pipeline", "Stages", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference",
+            "Pipeline", "Stages", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference", "LanguageID",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "plm-bench", dependencies: [
@@ -98,12 +101,13 @@ let package = Package(
         // Fuzz harnesses for every reader of outside bytes (scripts/fuzz builds them with libFuzzer);
         // an ordinary build replays inputs through them.
         .executableTarget(name: "plm-fuzz", dependencies: [
-            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference", "Stages",
+            "Pipeline", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference", "Stages", "LanguageID",
         ]),
 
         // MARK: Tests
         .testTarget(name: "CorpusIOTests", dependencies: ["CorpusIO"]),
-        .testTarget(name: "CurationTests", dependencies: ["Curation", "CurationTestSupport", "Stages", "CorpusIO"], exclude: ["Fixtures"]),
+        .testTarget(name: "CurationTests", dependencies: ["Curation", "CurationTestSupport", "Stages", "CorpusIO", "LanguageID"], exclude: ["Fixtures"]),
+        .testTarget(name: "LanguageIDTests", dependencies: ["LanguageID", "CorpusIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Fixtures"]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "Tokenization", "CorpusIO"]),
         .testTarget(name: "PLMModelTests", dependencies: ["PLMModel", "Shards"]),

@@ -1,6 +1,7 @@
 import CorpusIO
 import Curation
 import Foundation
+import LanguageID
 import Stages
 
 /// Runs the filter stage on this machine over dedup's output (or ingest's, when dedup is off).
@@ -24,8 +25,10 @@ public enum FilterRunner {
         let root = pipeline.output
         let ingest = try DedupRunner.completedIngest(root: root)
         let input = try inputFolder(root: root, pipeline: pipeline, tasks: ingest.tasks)
+        let languageModel = try loadLanguageModel(pipeline: pipeline, say: say)
         let sources = try manifest.sources.map { source in
-            FilterSource(name: source.name, filters: try pipeline.filters.makeFilters(forDomain: source.spec.domain))
+            FilterSource(name: source.name, filters: try pipeline.filters.makeFilters(forDomain: source.spec.domain,
+                                                                                      languageModel: languageModel))
         }
         let stage = FilterStage(root: root, input: input, sources: sources, tasks: ingest.tasks,
                                 writeExcluded: pipeline.filters.writeExcluded)
@@ -46,6 +49,17 @@ public enum FilterRunner {
         say("filter (\(input) -> filter/output): \(summary.ran.count) tasks run, \(summary.skipped.count) already "
             + "complete, \(summary.failed.count) failed in \(String(format: "%.1f", summary.seconds)) s")
         return summary
+    }
+
+    /// Where the run keeps its built-in language model (and its training manifest beside it).
+    public static func builtinLanguageModelPath(root: String) -> String { "\(root)/langid/model.bin" }
+
+    /// The language filter's model when a chain uses it: the file `filters.language.model` names, or the
+    /// run's built-in model, trained from this machine's gettext catalogs when it is missing.
+    static func loadLanguageModel(pipeline: PipelineConfig, say: @escaping @Sendable (String) -> Void) throws -> FastTextModel? {
+        guard pipeline.filters.usesLanguageFilter else { return nil }
+        if let path = pipeline.filters.language.model { return try FastTextFile.read(path: path) }
+        return try BuiltinLanguageModel.loadOrBuild(modelPath: builtinLanguageModelPath(root: pipeline.output), say: say)
     }
 
     /// Dedup's kept documents when dedup is on (it must be finished), else ingest's documents.

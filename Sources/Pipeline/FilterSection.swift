@@ -51,6 +51,10 @@ extension FilterConfig {
         if let part = try section.optionalMapping("pii", context: "section 'filters.pii'", allowed: PIIFormatterConfig.yamlKeys) {
             try pii.read(part)
         }
+        if let part = try section.optionalMapping("language", context: "section 'filters.language'",
+                                                  allowed: LanguageFilterConfig.yamlKeys) {
+            try language.read(part)
+        }
     }
 }
 

@@ -114,3 +114,23 @@ extension PIIFormatterConfig {
         }
     }
 }
+
+extension LanguageFilterConfig {
+    static let yamlKeys = ["languages", "min_score", "model"]
+
+    /// `languages: [en]` (an empty list keeps every document and only writes its language), `min_score`
+    /// (datatrove's `language_threshold`), `model`: a fastText .bin / .ftz, relative to the pipeline file.
+    mutating func read(_ section: YAMLMapping) throws(ConfigError) {
+        if let value = try section.optionalStringList("languages", scalarAllowed: true) {
+            languages = value.isEmpty ? nil : value.map(\.value)
+        }
+        if let value = try section.optionalDouble("min_score") {
+            guard (0...1).contains(value) else { throw section.invalid("min_score", mustBe: "a probability between 0 and 1") }
+            minScore = value
+        }
+        if let value = try section.optionalString("model") {
+            guard !value.isEmpty else { throw section.invalid("model", mustBe: "a path to a fastText .bin or .ftz file") }
+            model = ConfigPaths.resolve(value, against: ConfigPaths.directory(of: section.file))
+        }
+    }
+}

@@ -12,12 +12,26 @@ public struct SourceStats: Codable, Sendable, Equatable {
     public var skipped: [String: Int] = [:]
     /// Text bytes of the skipped documents, by reason, where a stage knows them (dedup).
     public var skippedBytes: [String: Int] = [:]
+    /// Documents written, by the language the language filter found (empty when it did not run).
+    public var languages: [String: LanguageCount] = [:]
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case files, documents, inputBytes = "input_bytes", textBytes = "text_bytes", skipped
-        case skippedBytes = "skipped_bytes"
+        case skippedBytes = "skipped_bytes", languages
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(files, forKey: .files)
+        try container.encode(documents, forKey: .documents)
+        try container.encode(inputBytes, forKey: .inputBytes)
+        try container.encode(textBytes, forKey: .textBytes)
+        try container.encode(skipped, forKey: .skipped)
+        try container.encode(skippedBytes, forKey: .skippedBytes)
+        // Only the filter stage with a language filter has these: other stats files stay as they were.
+        if !languages.isEmpty { try container.encode(languages, forKey: .languages) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -28,6 +42,7 @@ public struct SourceStats: Codable, Sendable, Equatable {
         textBytes = try container.decode(Int.self, forKey: .textBytes)
         skipped = try container.decode([String: Int].self, forKey: .skipped)
         skippedBytes = try container.decodeIfPresent([String: Int].self, forKey: .skippedBytes) ?? [:]
+        languages = try container.decodeIfPresent([String: LanguageCount].self, forKey: .languages) ?? [:]
     }
 
     public mutating func add(_ other: SourceStats) {
@@ -37,6 +52,27 @@ public struct SourceStats: Codable, Sendable, Equatable {
         textBytes += other.textBytes
         skipped.merge(other.skipped, uniquingKeysWith: +)
         skippedBytes.merge(other.skippedBytes, uniquingKeysWith: +)
+        languages.merge(other.languages) { $0.adding($1) }
+    }
+}
+
+/// Documents and text bytes of one language.
+public struct LanguageCount: Codable, Sendable, Equatable {
+    public var documents = 0
+    public var bytes = 0
+
+    public init(documents: Int = 0, bytes: Int = 0) {
+        self.documents = documents
+        self.bytes = bytes
+    }
+
+    public mutating func add(bytes: Int) {
+        documents += 1
+        self.bytes += bytes
+    }
+
+    public func adding(_ other: LanguageCount) -> LanguageCount {
+        LanguageCount(documents: documents + other.documents, bytes: bytes + other.bytes)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LanguageID
 import PLMInference
 import PLMModel
 import Shards
@@ -69,6 +70,23 @@ extension FuzzTarget {
                 <body><h1>Head</h1><p>One <b>two</b> &#x263A; &eacute;<br>three</p><pre>  code\n  more</pre>
                 <ul><li>a</li><li>b</li></ul><table><tr><td>1</td><td>2</td></tr></table><!-- c --></body></html>
                 """.utf8)]
+        case .fasttext:
+            // A tiny model of ours (dense, softmax); the quantized and other-loss paths are reached from the
+            // repository's fastText fixtures, which scripts/fuzz copies in.
+            var options = LanguageTrainerOptions()
+            options.dim = 4
+            options.buckets = 64
+            options.epochs = 1
+            options.minTextsPerLanguage = 1
+            let texts = [LabelledText(label: "en", package: "p", text: "the file is open"),
+                         LabelledText(label: "de", package: "p", text: "die Datei ist offen")]
+            return [Data(FastTextWriter.bytes(of: LanguageTrainer(options: options).train(texts)))]
+        case .mo:
+            // The first catalog of this machine, when it has one (Tests/Fuzz/mo holds a hand-built one too).
+            let root = BuiltinLanguageModel.defaultLocaleRoot
+            guard let file = CatalogCorpus.catalogFiles(root: root).first,
+                  let data = FileManager.default.contents(atPath: file.path), data.count < 1 << 20 else { return [] }
+            return [data]
         case .yaml, .jsonl, .tokenizer:
             return []
         }

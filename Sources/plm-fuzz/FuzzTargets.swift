@@ -1,6 +1,7 @@
 import CorpusIO
 import Curation
 import Foundation
+import LanguageID
 import Pipeline
 import PLMInference
 import PLMModel
@@ -13,6 +14,7 @@ import Tokenization
 /// input written to a scratch file first (what they do with a file is what is being tested).
 enum FuzzTarget: String, CaseIterable {
     case yaml, jsonl, html, tokenizer, mdsIndex = "mds-index", mdsShard = "mds-shard", safetensors, gguf
+    case mo, fasttext
 
     /// Scratch folder of this process (libFuzzer runs one input at a time per process).
     static let scratch: String = {
@@ -93,6 +95,20 @@ enum FuzzTarget: String, CaseIterable {
             let path = Self.file("model.gguf", bytes)
             if let model = try? PLMGGUFModel(path: path) {
                 _ = try? GGUFTokenizer(file: model.file)
+            }
+        case .mo:
+            if let entries = try? MOCatalog.parse(Array(bytes), path: "fuzz.mo") {
+                for entry in entries.prefix(64) {
+                    _ = CatalogText.clean(entry.original)
+                    for form in entry.translations { _ = CatalogText.clean(form) }
+                }
+            }
+        case .fasttext:
+            if let model = try? FastTextFile.parse(Array(bytes), path: "fuzz.bin") {
+                for text in ["Hello world", "__label__x a b c", "", "die Datei\nzwei", String(repeating: "ab ", count: 50)] {
+                    _ = model.predict(text, k: -1, threshold: 0)
+                    _ = model.predict(text, k: 2, threshold: 0.1)
+                }
             }
         }
     }

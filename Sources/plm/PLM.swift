@@ -15,7 +15,7 @@ struct PLM: ParsableCommand {
                       FilterCommand.self, DecontaminateCommand.self, TokenizerCommand.self, PackCommand.self, ShardsCommand.self, TrainCommand.self,
                       InspectCommand.self, StatusCommand.self, ReportCommand.self, StatsCommand.self, EnvCommand.self, TrainParityCommand.self,
                       AlignCommand.self, EvalCommand.self, GenerateCommand.self, ChatCommand.self, ExportCommand.self,
-                      SlurmTaskCommand.self])
+                      LangIDCommand.self, SlurmTaskCommand.self])
 
     /// Sets how memory is returned before anything runs (see `ProcessMemory`), then parses and runs.
     static func main() {

@@ -57,6 +57,12 @@ enum StatsTable {
                          + pad(megabytes(counts.inputBytes), 10) + pad(megabytes(counts.textBytes), 10)
                          + (skipped.isEmpty ? "-" : skipped))
         }
+        // The language filter's counts: kept documents and MB per language, per source.
+        for (name, counts) in rows where !counts.languages.isEmpty {
+            let languages = counts.languages.sorted { $0.value.bytes > $1.value.bytes }
+                .map { "\($0.key) \($0.value.documents) (\(megabytes($0.value.bytes)) MB)" }
+            lines.append(pad("  " + name, 20) + "languages: " + languages.joined(separator: ", "))
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -25,8 +25,9 @@ struct FuzzReplayTests {
             "yaml": Self.files("pipelines", suffix: ".yaml").filter { !$0.contains("/check-") } + Self.files("manifests", suffix: ".yaml"),
             "jsonl": Self.files("corpora/chat-example", suffix: ".jsonl"),
             "tokenizer": Self.files("Tests/TokenizationTests/Fixtures").filter { $0.contains("tokenizer_") },
+            "fasttext": Self.files("Tests/LanguageIDTests/Fixtures").filter { $0.hasSuffix(".bin") || $0.hasSuffix(".ftz") },
         ]
-        for target in ["yaml", "jsonl", "html", "tokenizer", "mds-index", "mds-shard", "safetensors", "gguf"] {
+        for target in ["yaml", "jsonl", "html", "tokenizer", "mds-index", "mds-shard", "safetensors", "gguf", "mo", "fasttext"] {
             inputs[target, default: []] += Self.files("Tests/Fuzz/" + target)
         }
         for (target, files) in inputs.sorted(by: { $0.key < $1.key }) {

@@ -1,3 +1,5 @@
+import CorpusIO
+
 /// What a filter says about one document.
 public enum FilterDecision: Sendable, Equatable {
     case keep
@@ -14,6 +16,9 @@ public protocol DocumentFilter: Sendable {
     var name: String { get }
     /// Decides on `text`, which it may rewrite in place.
     func apply(to text: inout String) -> FilterDecision
+    /// The same, for a filter that also records what it found in the document's metadata (the language
+    /// filter's `language` and `language_score`); the others leave the metadata alone.
+    func apply(to text: inout String, metadata: inout [String: JSONValue]) -> FilterDecision
     /// The filter as a new task starts it: a filter that carries state from one document to the next
     /// (the PII formatter's replacement cycles) returns a fresh copy; the others return themselves.
     func forTask() -> any DocumentFilter
@@ -21,6 +26,10 @@ public protocol DocumentFilter: Sendable {
 
 extension DocumentFilter {
     public func forTask() -> any DocumentFilter { self }
+
+    public func apply(to text: inout String, metadata: inout [String: JSONValue]) -> FilterDecision {
+        apply(to: &text)
+    }
 }
 
 /// Splits text into words the way a filter counts them.

@@ -20,6 +20,7 @@ public struct FilterConfig: Sendable, Equatable {
     public var finewebQuality = FineWebQualityConfig()
     public var codeHeuristics = CodeHeuristicsConfig()
     public var pii = PIIFormatterConfig()
+    public var language = LanguageFilterConfig()
 
     public init() {}
 
@@ -31,8 +32,11 @@ public struct FilterConfig: Sendable, Equatable {
     ]
 
     /// Every filter name a chain may use.
-    public static let filterNames = ["gopher_repetition", "gopher_quality", "c4_quality", "c4_paragraph",
+    public static let filterNames = ["language", "gopher_repetition", "gopher_quality", "c4_quality", "c4_paragraph",
                                      "fineweb_quality", "code_heuristics", "pii"]
+
+    /// Whether some domain's chain runs the language filter (which needs a model loaded).
+    public var usesLanguageFilter: Bool { byDomain.values.contains { $0.contains("language") } }
 
     /// The chain for a source domain.
     public func chain(forDomain domain: String) -> [String] {

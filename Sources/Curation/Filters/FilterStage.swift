@@ -63,7 +63,7 @@ public struct FilterStage: TaskStage {
                 var text = document.text
                 var verdict: (filter: String, reason: String)?
                 for filter in filters {
-                    if case .drop(let reason) = filter.apply(to: &text) {
+                    if case .drop(let reason) = filter.apply(to: &text, metadata: &document.metadata) {
                         verdict = (filter.name, reason ?? "dropped")
                         break
                     }
@@ -79,6 +79,9 @@ public struct FilterStage: TaskStage {
                     document.text = text
                     counts.documents += 1
                     counts.textBytes += text.utf8.count
+                    if case .string(let language) = document.metadata["language"] {
+                        counts.languages[language, default: LanguageCount()].add(bytes: text.utf8.count)
+                    }
                     output = outputPath(source: source.name, task: task)
                 }
                 if writers[output] == nil {

@@ -1,0 +1,158 @@
+/// Settings of the built-in model: a fastText-style classifier over hashed character n-grams of each word
+/// (no word vocabulary: n-grams up to `maxn` characters already hold the short words), one averaged
+/// embedding, a softmax over the languages. Defaults chosen on the held-out packages (docs/LANGID.md).
+public struct LanguageTrainerOptions: Sendable, Equatable, Codable {
+    public var dim = 16
+    public var buckets = 200_000
+    public var minn = 1
+    public var maxn = 4
+    public var epochs = 5
+    public var learningRate: Float = 0.5
+    public var seed: UInt64 = 0
+    /// Most training texts taken per language (spread over its packages): keeps English, whose originals
+    /// come from every catalog, from swamping the rest, and bounds training time.
+    public var maxTextsPerLanguage = 30_000
+    /// Languages with fewer training texts than this are left out: too few to learn, and too few to test.
+    public var minTextsPerLanguage = 300
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case dim, buckets, minn, maxn, epochs, learningRate = "learning_rate", seed
+        case maxTextsPerLanguage = "max_texts_per_language", minTextsPerLanguage = "min_texts_per_language"
+    }
+}
+
+/// Trains the built-in model: fastText's supervised training (softmax loss, SGD with a learning rate
+/// falling linearly to zero, gradient averaged over the input rows), on one thread so that the same texts
+/// and seed give the same bytes.
+public struct LanguageTrainer {
+    public let options: LanguageTrainerOptions
+
+    public init(options: LanguageTrainerOptions = LanguageTrainerOptions()) { self.options = options }
+
+    /// The texts training uses: languages with enough texts, each capped.
+    public func selectTexts(_ texts: [LabelledText]) -> [LabelledText] {
+        var counts: [String: Int] = [:]
+        for text in texts { counts[text.label, default: 0] += 1 }
+        let kept = texts.filter { counts[$0.label]! >= options.minTextsPerLanguage }
+        return EvaluationTexts.capped(kept, perLabel: options.maxTextsPerLanguage)
+    }
+
+    /// A model trained on `texts` (all of them: call `selectTexts` first to balance).
+    public func train(_ texts: [LabelledText], progress: (Int, Int) -> Void = { _, _ in }) -> FastTextModel {
+        var counts: [String: Int] = [:]
+        for text in texts { counts[text.label, default: 0] += 1 }
+        let labels = counts.keys.sorted { counts[$0]! != counts[$1]! ? counts[$0]! > counts[$1]! : $0 < $1 }
+        let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        var args = FastTextArgs()
+        args.dim = Int32(options.dim)
+        args.epoch = Int32(options.epochs)
+        args.bucket = Int32(options.buckets)
+        args.minn = Int32(options.minn)
+        args.maxn = Int32(options.maxn)
+        args.loss = .softmax
+        args.wordNgrams = 1
+        var entries = [FastTextDictionary.Entry(word: FastTextDictionary.endOfSentence, count: Int64(texts.count), type: .word)]
+        for label in labels {
+            entries.append(.init(word: FastTextDictionary.labelPrefix + Array(label.utf8), count: Int64(counts[label]!), type: .label))
+        }
+        let tokens = texts.reduce(Int64(0)) { $0 + Int64($1.text.split(separator: " ").count + 1) }
+        let dictionary = FastTextDictionary(entries: entries, tokenCount: tokens, pruneIndex: nil, args: args)
+
+        let dim = options.dim
+        let inputRows = 1 + options.buckets
+        var random = SplitMix64(seed: options.seed)
+        var input = (0..<inputRows * dim).map { _ in (Float(random.unit()) * 2 - 1) / Float(dim) }   // (1 + buckets, dim)
+        var output = [Float](repeating: 0, count: labels.count * dim)                                 // (labels, dim)
+        var order = Array(texts.indices)
+        let total = options.epochs * texts.count
+        var step = 0
+        var rows: [Int32] = []
+        var line = FastTextDictionary.LineScratch()
+        var hidden = [Float](repeating: 0, count: dim)
+        var gradient = [Float](repeating: 0, count: dim)
+        var scores = [Float](repeating: 0, count: labels.count)
+        let targets = texts.map { Int32(labelIndex[$0.label]!) }
+        for _ in 0..<options.epochs {
+            random.shuffle(&order)
+            for example in order {
+                let rate = options.learningRate * (1 - Float(step) / Float(total))
+                step += 1
+                if step % 200_000 == 0 { progress(step, total) }
+                var text = texts[example].text
+                text.withUTF8 { dictionary.rows(ofLine: $0, into: &rows, scratch: &line) }
+                guard !rows.isEmpty else { continue }
+                Self.update(rows: rows, target: Int(targets[example]), rate: rate, dim: dim,
+                            input: &input, output: &output, hidden: &hidden, gradient: &gradient, scores: &scores)
+            }
+        }
+        return FastTextModel(args: args, dictionary: dictionary,
+                             input: .dense(DenseRows(rows: inputRows, columns: dim, values: input)),
+                             output: .dense(DenseRows(rows: labels.count, columns: dim, values: output)))
+    }
+
+    /// One SGD step of fastText's `Model::update` with the softmax loss.
+    static func update(rows: [Int32], target: Int, rate: Float, dim: Int, input: inout [Float], output: inout [Float],
+                       hidden: inout [Float], gradient: inout [Float], scores: inout [Float]) {
+        let labelCount = scores.count
+        rows.withUnsafeBufferPointer { rows in
+        input.withUnsafeMutableBufferPointer { input in
+        output.withUnsafeMutableBufferPointer { output in
+        hidden.withUnsafeMutableBufferPointer { hidden in
+        gradient.withUnsafeMutableBufferPointer { gradient in
+        scores.withUnsafeMutableBufferPointer { scores in
+            for j in 0..<dim { hidden[j] = 0; gradient[j] = 0 }
+            for row in rows {
+                let base = Int(row) * dim
+                for j in 0..<dim { hidden[j] += input[base + j] }
+            }
+            let scale = 1 / Float(rows.count)
+            for j in 0..<dim { hidden[j] *= scale }
+            for label in 0..<labelCount {
+                var sum: Float = 0
+                for j in 0..<dim { sum += output[label * dim + j] * hidden[j] }
+                scores[label] = sum
+            }
+            FastTextModel.softmax(scores)
+            for label in 0..<labelCount {
+                let alpha = rate * ((label == target ? 1 : 0) - scores[label])
+                let base = label * dim
+                for j in 0..<dim {
+                    gradient[j] += alpha * output[base + j]
+                    output[base + j] += alpha * hidden[j]
+                }
+            }
+            for j in 0..<dim { gradient[j] *= scale }
+            for row in rows {
+                let base = Int(row) * dim
+                for j in 0..<dim { input[base + j] += gradient[j] }
+            }
+        }}}}}}
+    }
+}
+
+/// A small seeded generator (SplitMix64): the same seed gives the same model on every machine.
+struct SplitMix64 {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    mutating func shuffle<T>(_ items: inout [T]) {
+        guard items.count > 1 else { return }
+        for i in stride(from: items.count - 1, to: 0, by: -1) {
+            items.swapAt(i, Int(next() % UInt64(i + 1)))
+        }
+    }
+}
