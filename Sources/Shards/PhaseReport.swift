@@ -10,11 +10,38 @@ public struct SplitReport: Sendable, Codable, Equatable {
     public var tokensBySource: [String: Int]
     public var shareBySource: [String: Double]
     public var targetShareBySource: [String: Double]
+    /// With language weights: tokens selected per language over all sources (before sequences are cut),
+    /// their share, and the share the weights aimed at. `other` holds the languages not listed, `none` the
+    /// sources whose documents carry no language. nil without language weights.
+    public var selectedTokensByLanguage: [String: Int]? = nil
+    public var shareByLanguage: [String: Double]? = nil
+    public var targetShareByLanguage: [String: Double]? = nil
 
     enum CodingKeys: String, CodingKey {
         case documents, sources, packing
         case tokensBySource = "tokens_by_source", shareBySource = "share_by_source"
         case targetShareBySource = "target_share_by_source"
+        case selectedTokensByLanguage = "selected_tokens_by_language", shareByLanguage = "share_by_language"
+        case targetShareByLanguage = "target_share_by_language"
+    }
+
+    /// Fills the per-language fields from the targets and selected tokens of every pool.
+    mutating func addLanguageShares(pools: LanguagePools, slots: Int, targets: [Int], selected: [Int]) {
+        var selectedBy: [String: Int] = [:], targetBy: [String: Int] = [:]
+        for pool in targets.indices {
+            let name = pools.name(ofSlot: pool % slots)
+            selectedBy[name, default: 0] += selected[pool]
+            targetBy[name, default: 0] += targets[pool]
+        }
+        // Only languages some source has (or aims at) are listed.
+        for name in selectedBy.keys where selectedBy[name] == 0 && targetBy[name] == 0 {
+            selectedBy[name] = nil
+            targetBy[name] = nil
+        }
+        let selectedTotal = selectedBy.values.reduce(0, +), targetTotal = targetBy.values.reduce(0, +)
+        selectedTokensByLanguage = selectedBy
+        shareByLanguage = selectedBy.mapValues { selectedTotal > 0 ? Double($0) / Double(selectedTotal) : 0 }
+        targetShareByLanguage = targetBy.mapValues { targetTotal > 0 ? Double($0) / Double(targetTotal) : 0 }
     }
 }
 
