@@ -1,7 +1,6 @@
 /// The language filter's question, answered faster than `predict(k: 1)`: the best label and its probability.
 ///
-/// The hidden vector and the output scores are fastText's to the bit (the same sums in the same order; see
-/// `computeHidden`). What changes is the softmax's normaliser: fastText takes C's double `exp` of each of the
+/// The hidden vector and the output scores are `predict`'s, so fastText's to the bit. What changes is the softmax's normaliser: fastText takes C's double `exp` of each of the
 /// labels' scores and then a log of each probability to sort them; here the best label is the largest score
 /// and its probability `1 / sum(exp(s - max))` comes from a vectorised float `exp` (`FastExp`, relative error
 /// under 1e-6 per term, so under 1e-6 on the sum), with no log and no sort. The label differs from
