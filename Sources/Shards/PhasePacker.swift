@@ -172,7 +172,8 @@ public struct PhasePacker {
                                    sourceNames: sourceNames, documentCount: poolSizes[split].reduce(0, +),
                                    padID: endOfText)
             if pools.isWeighted {
-                report.addLanguageShares(pools: pools, slots: slots, targets: targets, selected: plan.selectedTokens)
+                report.addLanguageShares(pools: pools, targets: targets, written: report.packing.tokensByPool,
+                                         hasLanguages: hasLanguages)
             }
             reports.append(report)
         }

@@ -261,7 +261,7 @@ public enum ReportHTML {
         return report.mixtures.map { mixture in
             var html = "<h3>\(HTML.escape(mixture.phase)) (\(n(mixture.tokens)) train tokens)</h3>"
                 + table("source", target: mixture.target, realised: mixture.realised)
-            // Language shares are of the tokens chosen, before sequences are cut (phase.json's share_by_language).
+            // Only phases with language weights have these (phase.json's share_by_language).
             if let target = mixture.languageTarget, let realised = mixture.languageRealised {
                 html += table("language", target: target, realised: realised)
             }
