@@ -1,4 +1,5 @@
 import Foundation
+import Shards
 import Testing
 @testable import Pipeline
 
@@ -53,5 +54,31 @@ import Testing
         #expect(error.file == path)
         #expect(error.line == lineNumber, "\(error)")
         #expect(error.message.contains(message), "\(error.message)")
+    }
+}
+
+/// The run report reads a phase's language shares from its phase.json.
+@Suite struct LanguageWeightReportTests {
+    @Test func theMixtureHasLanguageSharesOnlyWhenWeighted() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("plm-langreport-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let documents = (0..<60).map { i in
+            PackDocument(id: "\(i)", source: "web", content: .text(String(repeating: "word\(i) ", count: 20 + i % 7)),
+                         language: i % 3 == 0 ? "de" : "en")
+        }
+        var options = PackOptions()
+        options.seqLen = 255
+        options.validationFraction = 0
+        for (phase, weights) in [("weighted", ["en": 1.0, "de": 0.5]), ("plain", [:])] {
+            try PhasePacker(mixture: PhaseMixture(name: phase, weights: ["web": 1], languageWeights: weights),
+                            options: options, encoder: ByteTokenEncoder(), tokenizerHash: "t")
+                .pack(documents, into: root + "/pack/" + phase)
+        }
+        let weighted = try #require(RunReport.mixture(root: root, phase: "weighted"))
+        let realised = try #require(weighted.languageRealised), target = try #require(weighted.languageTarget)
+        #expect(Set(realised.keys) == ["en", "de"] && Set(target.keys) == ["en", "de"])
+        #expect(abs(realised["de"]! - target["de"]!) < 0.02)
+        let plain = try #require(RunReport.mixture(root: root, phase: "plain"))
+        #expect(plain.languageRealised == nil && plain.languageTarget == nil)
     }
 }
