@@ -123,13 +123,24 @@ public struct LanguageIdentifier: Sendable {
         predict(text, k: -1, scratch: &scratch)
     }
 
-    /// The best label, or nil for a text with no word.
+    /// The best label, or nil for a text with no word: `FastTextModel.best` (fastText's label, its probability
+    /// to within about 1e-6).
     public func best(_ text: String, scratch: inout FastTextModel.Scratch) -> LabelScore? {
-        predict(text, k: 1, scratch: &scratch).first
+        withLine(text, scratch: &scratch) { line, scratch in model.best(bytes: line, scratch: &scratch) } ?? nil
     }
 
     func predict(_ text: String, k: Int, scratch: inout FastTextModel.Scratch) -> [LabelScore] {
-        var line = scratch.text
+        withLine(text, scratch: &scratch) { line, scratch in
+            model.predict(bytes: line, k: k, threshold: 0, scratch: &scratch)
+        } ?? []
+    }
+
+    /// `body` on the text with newlines read as spaces; nil for a text with no word.
+    private func withLine<T>(_ text: String, scratch: inout FastTextModel.Scratch,
+                             _ body: (UnsafeBufferPointer<UInt8>, inout FastTextModel.Scratch) -> T) -> T? {
+        // Taken out of the scratch (not copied), so that its buffer is reused rather than reallocated.
+        var line: [UInt8] = []
+        swap(&line, &scratch.text)
         line.removeAll(keepingCapacity: true)
         line.append(contentsOf: text.utf8)
         var hasWord = false
@@ -141,7 +152,7 @@ public struct LanguageIdentifier: Sendable {
             }
         }
         defer { scratch.text = line }
-        guard hasWord else { return [] }
-        return line.withUnsafeBufferPointer { model.predict(bytes: $0, k: k, threshold: 0, scratch: &scratch) }
+        guard hasWord else { return nil }
+        return line.withUnsafeBufferPointer { body($0, &scratch) }
     }
 }

@@ -116,10 +116,28 @@ public struct FastTextDictionary: Sendable {
         }
     }
 
-    @inline(__always)
     static func appendSubwords(of word: UnsafeBufferPointer<UInt8>, minn: Int, maxn: Int, bucket: BucketModulus,
                                wordCount: Int, pruneIndex: [Int32: Int32]?, to rows: inout [Int32]) {
+        // At most one n-gram per length per starting character. The rows are written through a pointer with
+        // the count in a register: appending one by one kept the array's count in memory, and every n-gram
+        // waited on the store before it.
+        let bound = word.count * max(0, maxn - minn + 1)
+        guard bound > 0 else { return }
+        let start = rows.count
+        rows.append(contentsOf: repeatElement(0, count: bound))
+        let written = rows.withUnsafeMutableBufferPointer { buffer in
+            writeSubwords(of: word, minn: minn, maxn: maxn, bucket: bucket, wordCount: wordCount, pruneIndex: pruneIndex,
+                          to: buffer.baseAddress! + start)
+        }
+        rows.removeLast(bound - written)
+    }
+
+    /// Writes the rows of `appendSubwords` at `out` (room for `word.count * (maxn - minn + 1)`); returns how many.
+    @inline(__always)
+    static func writeSubwords(of word: UnsafeBufferPointer<UInt8>, minn: Int, maxn: Int, bucket: BucketModulus,
+                              wordCount: Int, pruneIndex: [Int32: Int32]?, to out: UnsafeMutablePointer<Int32>) -> Int {
         let size = word.count
+        var written = 0
         var i = 0
         while i < size {
             if word[i] & 0xC0 == 0x80 { i += 1; continue }
@@ -132,12 +150,23 @@ public struct FastTextDictionary: Sendable {
                 h = step(h, word[j]); j += 1
                 while j < size && word[j] & 0xC0 == 0x80 { h = step(h, word[j]); j += 1 }
                 if n >= minn && !(n == 1 && (i == 0 || j == size)) {
-                    push(bucket: Int32(bitPattern: bucket.remainder(h)), wordCount: wordCount, pruneIndex: pruneIndex, to: &rows)
+                    // fastText's `pushHash`: the bucket's row, or its row after pruning, or none if pruned away.
+                    let id = Int32(bitPattern: bucket.remainder(h))
+                    if let pruneIndex {
+                        if let mapped = pruneIndex[id] {
+                            out[written] = Int32(wordCount) + mapped
+                            written += 1
+                        }
+                    } else {
+                        out[written] = Int32(wordCount) + id
+                        written += 1
+                    }
                 }
                 n += 1
             }
             i += 1
         }
+        return written
     }
 
     /// The input rows of one line, as fastText's `getLine` reads it from `text + "\n"` (what its Python

@@ -54,6 +54,8 @@ public struct FastTextModel: Sendable {
         var line = FastTextDictionary.LineScratch()
         var hidden: [Float] = []
         var scores: [Float] = []
+        /// `best`'s scores, padded to a multiple of 8 with -infinity.
+        var paddedScores: [Float] = []
         /// The text's bytes, for callers that rewrite them (newlines to spaces) first.
         var text: [UInt8] = []
         public init() {}

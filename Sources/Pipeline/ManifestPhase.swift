@@ -20,6 +20,10 @@ public struct ManifestPhase: Sendable, Equatable {
     /// How many times each named source may be repeated within the phase (positive).
     public var epochs: [String: Double]
     public var description: String
+    /// Relative weight per language (`metadata.language`, as the language filter writes it) within each
+    /// source, plus `other` for every language not listed; zero or unlisted without `other` leaves a language
+    /// out. Empty when the manifest gives none: sources are then drawn whatever their languages.
+    public var languageWeights: [String: Double] = [:]
     /// Preference phases only: the source whose prompts (and exact answers) ARIES rounds sample from.
     /// Such a phase makes its pairs as it trains (`plm align`) instead of packing the manifest's.
     public var prompts: String?
@@ -37,7 +41,7 @@ public struct ManifestPhase: Sendable, Equatable {
         self.line = line
     }
 
-    static let keys = ["name", "kind", "tokens", "weights", "epochs", "description", "prompts"]
+    static let keys = ["name", "kind", "tokens", "weights", "epochs", "language_weights", "description", "prompts"]
 
     /// Reads the `index`th entry (0-based) of `phases:`; source names must be in `sources`.
     init(_ node: Node, index: Int, file: String, sources: Set<String>) throws(ConfigError) {
@@ -65,6 +69,7 @@ public struct ManifestPhase: Sendable, Equatable {
                   description: try entry.optionalString("description") ?? "",
                   line: entry.location.line)
         self.prompts = prompts
+        languageWeights = try Self.languageMap("language_weights", in: entry)
     }
 
     /// Whether the phase's data is made while it trains (ARIES rounds) rather than packed beforehand.
@@ -89,6 +94,31 @@ public struct ManifestPhase: Sendable, Equatable {
                                   "'\(item.name)' in key '\(key)' of \(entry.context) must be a positive number, got '\(item.text)'")
             }
             result[item.name] = item.value
+        }
+        return result
+    }
+
+    /// Language codes (`en`, `zh-Hans`, `sr-Latn`) or `other` to weights of zero or more, at least one positive;
+    /// a mistake is reported where it is written.
+    private static func languageMap(_ key: String, in entry: YAMLMapping) throws(ConfigError) -> [String: Double] {
+        var result: [String: Double] = [:]
+        let items = try entry.optionalNumberMap(key) ?? []
+        for item in items {
+            let allowed = !item.name.isEmpty && item.name.unicodeScalars.allSatisfy {
+                ($0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil)) || $0 == "-" || $0 == "_"
+            }
+            guard allowed else {
+                throw entry.error(at: item.location, "'\(item.name)' in key '\(key)' of \(entry.context) is not a language code "
+                    + "(letters, digits, '-' or '_', as the language filter writes them: en, zh-Hans) or 'other'")
+            }
+            guard item.value >= 0, item.value.isFinite else {
+                throw entry.error(at: item.location,
+                                  "'\(item.name)' in key '\(key)' of \(entry.context) must be a number of 0 or more, got '\(item.text)'")
+            }
+            result[item.name] = item.value
+        }
+        if let first = items.first, !result.values.contains(where: { $0 > 0 }) {
+            throw entry.error(at: first.location, "key '\(key)' in \(entry.context) gives no language a positive weight")
         }
         return result
     }

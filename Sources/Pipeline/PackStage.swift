@@ -89,6 +89,7 @@ extension PhaseMixture {
         case .sft: .sft
         case .preference: .preference
         }
-        self.init(name: phase.name, kind: kind, tokens: phase.tokens, weights: phase.weights, epochs: phase.epochs)
+        self.init(name: phase.name, kind: kind, tokens: phase.tokens, weights: phase.weights, epochs: phase.epochs,
+                  languageWeights: phase.languageWeights)
     }
 }

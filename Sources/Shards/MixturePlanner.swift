@@ -10,9 +10,14 @@ public struct SourceRealisation: Sendable, Codable, Equatable {
     public var repetition: Double
     /// `all`, `upsampled` or `subsampled`.
     public var action: String
+    /// With language weights, a source whose documents carry languages: the same figures per language
+    /// (`other`: languages not listed and documents without one). nil otherwise.
+    public var languages: [String: SourceRealisation]? = nil
+    /// In `languages`: the language's weight.
+    public var weight: Double? = nil
 
     enum CodingKeys: String, CodingKey {
-        case documents, repetition, action
+        case documents, repetition, action, languages, weight
         case availableTokens = "available_tokens", targetTokens = "target_tokens", selectedTokens = "selected_tokens"
     }
 }

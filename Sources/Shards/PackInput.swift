@@ -26,11 +26,14 @@ public struct PackDocument: Sendable, Equatable {
     public var id: String
     public var source: String
     public var content: PackContent
+    /// The language the language filter found (`metadata.language`); nil when the document was not asked.
+    public var language: String?
 
-    public init(id: String, source: String, content: PackContent) {
+    public init(id: String, source: String, content: PackContent, language: String? = nil) {
         self.id = id
         self.source = source
         self.content = content
+        self.language = language
     }
 
     /// Bytes of text the document carries (for throughput figures).

@@ -21,14 +21,18 @@ public struct PhaseMixture: Sendable, Equatable {
     public var weights: [String: Double]
     /// With a budget: the most times a source may be repeated; without: how many times it is.
     public var epochs: [String: Double]
+    /// Relative weight per language within each source (`other`: every language not listed); empty: no
+    /// language is weighted. See `LanguagePools`.
+    public var languageWeights: [String: Double]
 
     public init(name: String, kind: PackKind = .pretrain, tokens: Int? = nil, weights: [String: Double] = [:],
-                epochs: [String: Double] = [:]) {
+                epochs: [String: Double] = [:], languageWeights: [String: Double] = [:]) {
         self.name = name
         self.kind = kind
         self.tokens = tokens
         self.weights = weights
         self.epochs = epochs
+        self.languageWeights = languageWeights
     }
 
     /// Sources the phase draws from, sorted by name.

@@ -5,7 +5,8 @@ import Foundation
 /// reads. Chat records carry `messages: [{role, content}]`, preference records `prompt`, `chosen`,
 /// `rejected` (message lists, or a string for an assistant answer / a user prompt), either at the top
 /// level or inside `metadata` (where ingest keeps a record's other fields); of `metadata` only those
-/// four keys are decoded. Values are kept as written (a present `null` included) so that a wrong shape
+/// four keys and `language` (the language filter's, for a phase's language weights) are decoded. Values
+/// are kept as written (a present `null` included) so that a wrong shape
 /// is reported by `PackRecordParser` with its reason, not lost in a decoding error.
 public struct PackRecord: Decodable {
     var id: JSONValue?
@@ -13,6 +14,12 @@ public struct PackRecord: Decodable {
     var text: JSONValue?
     var chat = ChatFields()
     var metadataChat = ChatFields()
+    /// `metadata.language` when it is a string.
+    var language: String?
+
+    private struct LanguageField: Decodable {
+        var language: String?
+    }
 
     struct ChatFields: Decodable {
         var messages: JSONValue?
@@ -43,6 +50,7 @@ public struct PackRecord: Decodable {
         chat = try ChatFields(from: decoder)
         // A metadata that is not an object holds no chat fields.
         metadataChat = (try? container.decode(ChatFields.self, forKey: .metadata)) ?? ChatFields()
+        language = (try? container.decode(LanguageField.self, forKey: .metadata))?.language
     }
 }
 
@@ -69,19 +77,21 @@ public enum PackRecordParser {
         let id = record.id?.stringValue ?? "line \(lineNumber)"
         let source = record.source?.stringValue ?? defaultSource
         let chat = record.chat, metadata = record.metadataChat
+        let language = record.language
         do {
             if let messages = chat.messages ?? metadata.messages {
-                return .success(PackDocument(id: id, source: source, content: .chat(try parseMessages(messages, key: "messages"))))
+                return .success(PackDocument(id: id, source: source, content: .chat(try parseMessages(messages, key: "messages")),
+                                                 language: language))
             }
             if let prompt = chat.prompt ?? metadata.prompt, let chosen = chat.chosen ?? metadata.chosen,
                let rejected = chat.rejected ?? metadata.rejected {
                 return .success(PackDocument(id: id, source: source, content: .preference(
                     prompt: try parseMessages(prompt, key: "prompt", bareRole: .user),
                     chosen: try parseMessages(chosen, key: "chosen", bareRole: .assistant),
-                    rejected: try parseMessages(rejected, key: "rejected", bareRole: .assistant))))
+                    rejected: try parseMessages(rejected, key: "rejected", bareRole: .assistant)), language: language))
             }
             guard let text = record.text?.stringValue else { throw reason("no 'text', 'messages' or 'prompt'/'chosen'/'rejected'") }
-            return .success(PackDocument(id: id, source: source, content: .text(text)))
+            return .success(PackDocument(id: id, source: source, content: .text(text), language: language))
         } catch let error as Reason {
             return .failure(PackRecordError(id: id, reason: error.text))
         } catch {

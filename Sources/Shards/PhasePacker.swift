@@ -61,6 +61,7 @@ public struct PhasePacker {
             throw ShardError(file: "phase '\(mixture.name)'", message: "names no sources (give it weights or epochs)")
         }
         let sourceIndex = Dictionary(uniqueKeysWithValues: sourceNames.enumerated().map { ($1, $0) })
+        let pools = LanguagePools(mixture.languageWeights)
 
         var warnings: [String] = []
         func note(_ line: String) {
@@ -76,9 +77,9 @@ public struct PhasePacker {
             let wanted = batch.filter { sourceIndex[$0.source] != nil }
             let results = DocumentTokenizer.tokenize(wanted, sources: sourceIndex, kind: mixture.kind, encoder: encoder,
                                                      template: template, endOfText: endOfText, workers: options.workers)
-            for result in results {
+            for (index, result) in results.enumerated() {
                 switch result {
-                case .success(let document): try tokenized.append(document)
+                case .success(let document): try tokenized.append(document, language: pools.slot(of: wanted[index].language))
                 case .failure(let problem):
                     rejected += 1
                     let reason = problem.reason.replacingDigits()
@@ -95,47 +96,86 @@ public struct PhasePacker {
         func splitNumber(_ document: StoredDocument) -> Int {
             Double(document.contentHash >> 11) / Double(1 << 53) < threshold ? 1 : 0
         }
-        var available: [[Int]] = Array(repeating: Array(repeating: 0, count: sourceNames.count), count: 2)
-        var poolSizes: [[Int]] = available
+        // Tokens and documents per split and slot of each source (one slot without language weights).
+        let slots = pools.slotCount
+        var bySlot: [[Int]] = Array(repeating: Array(repeating: 0, count: sourceNames.count * slots), count: 2)
+        var documentsBySlot = bySlot
+        var hasLanguages = [Bool](repeating: false, count: sourceNames.count)
         try tokenized.forEach { _, document in
-            available[splitNumber(document)][Int(document.source)] += document.tokenCount
-            poolSizes[splitNumber(document)][Int(document.source)] += 1
+            let slot = Int(document.source) * slots + Int(document.language)
+            bySlot[splitNumber(document)][slot] += document.tokenCount
+            documentsBySlot[splitNumber(document)][slot] += 1
+            if document.language != 0 { hasLanguages[Int(document.source)] = true }
         }
-        let trainAvailable = Dictionary(uniqueKeysWithValues: sourceNames.enumerated().map { ($1, available[0][$0]) })
-        let trainTargets = try MixturePlanner.trainingTargets(mixture: mixture, available: trainAvailable,
-                                                              allowUpsample: options.allowUpsample, warn: note)
+        // A source's documents without a language join its `other` pool once any of them has one.
+        func pooled(_ counts: [Int]) -> [Int] {
+            var result = counts
+            for source in sourceNames.indices where hasLanguages[source] && slots > 1 {
+                result[source * slots + 1] += result[source * slots]
+                result[source * slots] = 0
+            }
+            return result
+        }
+        let available = bySlot.map(pooled), poolSizes = documentsBySlot.map(pooled)
+        func sourceTotal(_ counts: [Int], _ source: Int) -> Int { counts[source * slots..<(source + 1) * slots].reduce(0, +) }
+        let trainAvailable = Dictionary(uniqueKeysWithValues: sourceNames.enumerated().map { ($1, sourceTotal(available[0], $0)) })
+        let trainSourceTargets = try MixturePlanner.trainingTargets(mixture: mixture, available: trainAvailable,
+                                                                    allowUpsample: options.allowUpsample, warn: note)
+        let trainTargets = try MixturePlanner.poolTargets(
+            mixture: mixture, pools: pools, sourceNames: sourceNames, sourceTargets: trainSourceTargets,
+            available: available[0], hasLanguages: hasLanguages, allowUpsample: options.allowUpsample, warn: note)
+        func pool(_ document: StoredDocument) -> Int {
+            pools.pool(source: Int(document.source), slot: document.language, sourceHasLanguages: hasLanguages[Int(document.source)])
+        }
         let columns = PackLayout.columns(kind: mixture.kind, packing: options.packing, length: length, tokenType: tokenType)
         let sortFolder = base + ".sort.tmp"
         defer { try? FileManager.default.removeItem(atPath: sortFolder) }
         var reports: [SplitReport] = []
         for (split, name) in Self.splits.enumerated() {
             var targets: [Int] = []
-            for (source, sourceName) in sourceNames.enumerated() {
-                let target = trainTargets[sourceName] ?? 0
+            for (pool, target) in trainTargets.enumerated() {
                 if split == 0 {
                     targets.append(target)
                 } else {
                     // Validation follows the training repetition but is never repeated itself.
-                    let trainHave = available[0][source]
+                    let trainHave = available[0][pool]
                     let repetition = trainHave > 0 ? Double(target) / Double(trainHave) : (target > 0 ? 1 : 0)
-                    targets.append(Int((Double(available[1][source]) * min(1, repetition)).rounded()))
+                    targets.append(Int((Double(available[1][pool]) * min(1, repetition)).rounded()))
                 }
             }
-            let plan = try plan(split: split, of: splitNumber, targets: targets, available: available[split],
+            let plan = try plan(split: split, of: splitNumber, pool: pool, targets: targets, available: available[split],
                                 documents: tokenized, sortFolder: sortFolder)
             var realisations: [String: SourceRealisation] = [:]
             for (source, sourceName) in sourceNames.enumerated() {
-                let have = available[split][source], target = targets[source]
-                let repetition = have > 0 ? Double(target) / Double(have) : 0
-                realisations[sourceName] = SourceRealisation(
-                    documents: poolSizes[split][source], availableTokens: have, targetTokens: target,
-                    selectedTokens: plan.selectedTokens[source], repetition: repetition,
-                    action: repetition > 1 + 1e-12 ? "upsampled" : repetition < 1 - 1e-12 ? "subsampled" : "all")
+                let range = source * slots..<(source + 1) * slots
+                func realisation(_ pools: Range<Int>) -> SourceRealisation {
+                    let have = available[split][pools].reduce(0, +), target = targets[pools].reduce(0, +)
+                    let repetition = have > 0 ? Double(target) / Double(have) : 0
+                    return SourceRealisation(
+                        documents: poolSizes[split][pools].reduce(0, +), availableTokens: have, targetTokens: target,
+                        selectedTokens: plan.selectedTokens[pools].reduce(0, +), repetition: repetition,
+                        action: repetition > 1 + 1e-12 ? "upsampled" : repetition < 1 - 1e-12 ? "subsampled" : "all")
+                }
+                var whole = realisation(range)
+                if hasLanguages[source] {
+                    whole.languages = [:]
+                    for slot in 1..<slots {
+                        var part = realisation(range.lowerBound + slot..<range.lowerBound + slot + 1)
+                        part.weight = pools.weights[slot]
+                        whole.languages![pools.name(ofSlot: slot)] = part
+                    }
+                }
+                realisations[sourceName] = whole
             }
-            reports.append(try write(plan: plan.units, documents: tokenized, columns: columns, tokenType: tokenType,
-                                     directory: directory + "/" + name, realisations: realisations,
-                                     sourceNames: sourceNames, documentCount: poolSizes[split].reduce(0, +),
-                                     padID: endOfText))
+            var report = try write(plan: plan.units, documents: tokenized, columns: columns, tokenType: tokenType,
+                                   directory: directory + "/" + name, realisations: realisations,
+                                   sourceNames: sourceNames, documentCount: poolSizes[split].reduce(0, +),
+                                   padID: endOfText)
+            if pools.isWeighted {
+                report.addLanguageShares(pools: pools, targets: targets, written: report.packing.tokensByPool,
+                                         hasLanguages: hasLanguages)
+            }
+            reports.append(report)
         }
         let report = PhaseReport(
             phase: mixture.name, kind: mixture.kind, seed: options.seed, seqLen: options.seqLen, packing: options.packing,
@@ -147,10 +187,12 @@ public struct PhasePacker {
     }
 
     /// One split's pieces, chosen and shuffled on disk: every document of the split goes through a sort
-    /// by (source, seeded rank), each source's `SourceSelection` takes its pieces in that order, and the
+    /// by (pool, seeded rank), each pool's `SourceSelection` takes its pieces in that order, and the
     /// pieces go through a second sort by a seeded key, which is the order samples are cut in. Memory is
     /// the two sorts' buffers (`options.planBufferBytes`), whatever the number of documents.
-    private func plan(split: Int, of splitNumber: (StoredDocument) -> Int, targets: [Int], available: [Int],
+    /// Pools are sources when no language is weighted (`LanguagePools`), which keeps those phases' output as it was.
+    private func plan(split: Int, of splitNumber: (StoredDocument) -> Int, pool: (StoredDocument) -> Int,
+                      targets: [Int], available: [Int],
                       documents: TokenizedStore, sortFolder: String) throws -> (units: ExternalSorter, selectedTokens: [Int]) {
         let half = options.planBufferBytes / 2
         let candidates = try ExternalSorter(folder: sortFolder + "/candidates", bufferBytes: half)
@@ -161,7 +203,7 @@ public struct PhasePacker {
             let rank = SeededRandom.mix(document.contentHash ^ (options.seed &+ source))
             record.removeAll(keepingCapacity: true)
             document.encode(into: &record)
-            try candidates.append(key: ExternalSorter.key(source, rank, UInt64(index)), payload: record)
+            try candidates.append(key: ExternalSorter.key(UInt64(pool(document)), rank, UInt64(index)), payload: record)
         }
         let allowCut = mixture.kind == .pretrain
         var selections = targets.indices.map { SourceSelection(available: available[$0], target: targets[$0], allowCut: allowCut) }
@@ -169,8 +211,8 @@ public struct PhasePacker {
         let shuffleSeed = options.seed ^ (split == 0 ? 0x7472_6169_6E00 : 0x7661_6C00)
         var serial: UInt64 = 0
         try candidates.finish { key, payload in
-            let source = Int(ExternalSorter.word(key, 0))
-            try selections[source].take(StoredDocument(decoding: payload)) { unit in
+            let pool = Int(ExternalSorter.word(key, 0))
+            try selections[pool].take(StoredDocument(decoding: payload)) { unit in
                 record.removeAll(keepingCapacity: true)
                 unit.encode(into: &record)
                 // mix is a bijection, so every piece's key is distinct and the order is a seeded permutation.

@@ -17,6 +17,11 @@ public struct PackingCounts: Sendable, Codable, Equatable {
     public var longPromptPairs = 0
     /// Tokens written per source index.
     var tokensBySource: [Int: Int] = [:]
+    /// Tokens written per source and language slot (`poolKey`), for a phase's language shares.
+    var tokensByPool: [Int: Int] = [:]
+
+    /// A document's source and language slot (`LanguagePools`) as one key.
+    static func poolKey(_ document: StoredDocument) -> Int { Int(document.source) << 16 | Int(document.language) }
 
     enum CodingKeys: String, CodingKey {
         case samples, tokens
@@ -86,6 +91,7 @@ struct SequencePacker {
         sequence.reserveCapacity(length)
         var boundaries: [Int32] = [0]
         var pendingBySource: [Int: Int] = [:]
+        var pendingByPool: [Int: Int] = [:]
         try units.forEach { unit in
             let document = documents.read(unit.document)
             var position = 0
@@ -94,6 +100,7 @@ struct SequencePacker {
                 let take = min(length - sequence.count, unit.length - position)
                 sequence += document.tokens[position..<position + take]
                 pendingBySource[document.source, default: 0] += take
+                pendingByPool[PackingCounts.poolKey(unit.document), default: 0] += take
                 position += take
                 if sequence.count == length {
                     try emit([boundaries, sequence])
@@ -101,6 +108,8 @@ struct SequencePacker {
                     counts.tokens += length
                     for (source, count) in pendingBySource { counts.tokensBySource[source, default: 0] += count }
                     pendingBySource.removeAll(keepingCapacity: true)
+                    for (pool, count) in pendingByPool { counts.tokensByPool[pool, default: 0] += count }
+                    pendingByPool.removeAll(keepingCapacity: true)
                     sequence.removeAll(keepingCapacity: true)
                     boundaries = [0]
                 }
@@ -193,6 +202,7 @@ struct SequencePacker {
                     mask += repeatElement(1, count: count)
                 }
                 counts.tokensBySource[document.source, default: 0] += count
+                counts.tokensByPool[PackingCounts.poolKey(units[unitNumber].document), default: 0] += count
             }
             counts.tokens += tokens.count
             counts.paddingTokens += length - tokens.count
@@ -229,6 +239,7 @@ struct SequencePacker {
                 counts.tokens += kept
                 counts.paddingTokens += length - kept
                 counts.tokensBySource[document.source, default: 0] += kept
+                counts.tokensByPool[PackingCounts.poolKey(unit.document), default: 0] += kept
             }
             if truncated { counts.truncatedDocuments += 1 }
             try emit(row)

@@ -2,7 +2,7 @@ import CorpusIO
 import Foundation
 
 /// Where one tokenized document lies in a `TokenizedStore`, with what the mixture plans with (source,
-/// token count, content hash): 32 bytes, kept on disk and in the planning sorts, never in a list of
+/// language slot, token count, content hash): 32 bytes, kept on disk and in the planning sorts, never in a list of
 /// every document.
 struct StoredDocument: Sendable, Equatable {
     var offset: Int64
@@ -12,6 +12,8 @@ struct StoredDocument: Sendable, Equatable {
     var rejected: Int32
     var source: Int32
     var masks: UInt8   // bit 0: a mask for the tokens, bit 1: one for the rejected side
+    /// The document's slot in the phase's `LanguagePools` (0 when the phase weights no language).
+    var language: UInt16 = 0
 
     static let encodedSize = 32
 
@@ -32,16 +34,19 @@ struct StoredDocument: Sendable, Equatable {
         bytes.appendLittleEndian(rejected)
         bytes.appendLittleEndian(source)
         bytes.append(masks)
-        bytes.append(contentsOf: [0, 0, 0])
+        bytes.appendLittleEndian(language)
+        bytes.append(0)
     }
 
-    init(offset: Int64, contentHash: UInt64, tokens: Int32, rejected: Int32, source: Int32, masks: UInt8) {
+    init(offset: Int64, contentHash: UInt64, tokens: Int32, rejected: Int32, source: Int32, masks: UInt8,
+         language: UInt16 = 0) {
         self.offset = offset
         self.contentHash = contentHash
         self.tokens = tokens
         self.rejected = rejected
         self.source = source
         self.masks = masks
+        self.language = language
     }
 
     init(decoding bytes: UnsafeRawBufferPointer) {
@@ -52,6 +57,7 @@ struct StoredDocument: Sendable, Equatable {
         rejected = load(20, Int32.self)
         source = load(24, Int32.self)
         masks = bytes[28]
+        language = load(29, UInt16.self)
     }
 }
 
@@ -72,7 +78,8 @@ final class TokenizedStore {
         entryFile = try ScratchFile(path: path + ".entries")
     }
 
-    func append(_ document: TokenizedDocument) throws {
+    /// `language`: the document's slot in the phase's `LanguagePools`.
+    func append(_ document: TokenizedDocument, language: UInt16 = 0) throws {
         var masks: UInt8 = 0
         let offset = tokenFile.size
         try tokenFile.append(ids: document.tokens)
@@ -89,7 +96,8 @@ final class TokenizedStore {
         }
         entryBytes.removeAll(keepingCapacity: true)
         StoredDocument(offset: offset, contentHash: document.contentHash, tokens: Int32(document.tokens.count),
-                       rejected: Int32(document.rejected?.count ?? -1), source: Int32(document.source), masks: masks)
+                       rejected: Int32(document.rejected?.count ?? -1), source: Int32(document.source), masks: masks,
+                       language: language)
             .encode(into: &entryBytes)
         try entryFile.append(entryBytes)
         count += 1

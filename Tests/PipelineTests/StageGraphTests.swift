@@ -191,6 +191,13 @@ struct StageGraphTests {
         // its val split.
         try Self.edit(root + "/m.yaml", "weights: {a: 1, b: 2}", "weights: {a: 2, b: 1}")
         #expect(try Self.run(root) == ["pack/two", "eval/baselines", "eval/one", "train/two", "eval/two"])
+        // Language weights enter the phase's fingerprint when written; these sources carry no language (no
+        // language filter ran), so they are drawn whole and the shards are byte for byte what they were.
+        let shard = root + "/out/pack/two/train/shard.00000.mds.zstd"
+        let before = try Data(contentsOf: URL(fileURLWithPath: shard))
+        try Self.edit(root + "/m.yaml", "weights: {a: 2, b: 1}}", "weights: {a: 2, b: 1}, language_weights: {en: 1}}")
+        #expect(try Self.run(root) == ["pack/two", "eval/baselines", "eval/one", "train/two", "eval/two"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: shard)) == before)
         // The schedule's floor changes the decay phase's learning rates only.
         try Self.edit(root + "/p.yaml", "floor_lr: 0.0003", "floor_lr: 0.0002")
         #expect(try Self.run(root) == ["train/two", "eval/two"])

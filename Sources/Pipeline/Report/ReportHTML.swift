@@ -250,15 +250,22 @@ public enum ReportHTML {
 
     static func mixtures(_ report: RunReport) -> String {
         guard !report.mixtures.isEmpty else { return "<p class=\"muted\">(none)</p>" }
-        return report.mixtures.map { mixture in
-            let sources = Set(mixture.target.keys).union(mixture.realised.keys).sorted()
-            let rows = sources.map { source in
-                let target = mixture.target[source] ?? 0, realised = mixture.realised[source] ?? 0
-                return "<tr><td>\(HTML.escape(source))</td><td>\(String(format: "%.3f", target))</td>"
-                    + "<td>\(String(format: "%.3f", realised))</td></tr>"
+        func table(_ heading: String, target: [String: Double], realised: [String: Double]) -> String {
+            let names = Set(target.keys).union(realised.keys).sorted()
+            let rows = names.map { name in
+                "<tr><td>\(HTML.escape(name))</td><td>\(String(format: "%.3f", target[name] ?? 0))</td>"
+                    + "<td>\(String(format: "%.3f", realised[name] ?? 0))</td></tr>"
             }.joined()
-            return "<h3>\(HTML.escape(mixture.phase)) (\(n(mixture.tokens)) train tokens)</h3>"
-                + "<table><tr><th>source</th><th>target share</th><th>realised share</th></tr>\(rows)</table>"
+            return "<table><tr><th>\(heading)</th><th>target share</th><th>realised share</th></tr>\(rows)</table>"
+        }
+        return report.mixtures.map { mixture in
+            var html = "<h3>\(HTML.escape(mixture.phase)) (\(n(mixture.tokens)) train tokens)</h3>"
+                + table("source", target: mixture.target, realised: mixture.realised)
+            // Only phases with language weights have these (phase.json's share_by_language).
+            if let target = mixture.languageTarget, let realised = mixture.languageRealised {
+                html += table("language", target: target, realised: realised)
+            }
+            return html
         }.joined()
     }
 

@@ -36,6 +36,9 @@ public struct RunReport: Codable, Sendable {
         public var tokens: Int
         public var target: [String: Double]
         public var realised: [String: Double]
+        /// Shares per language, when the phase weights languages (`language_weights`); nil otherwise.
+        public var languageTarget: [String: Double]? = nil
+        public var languageRealised: [String: Double]? = nil
     }
 
     /// One optimizer step of one phase, on the run's step axis.
@@ -165,7 +168,9 @@ public struct RunReport: Codable, Sendable {
         let packing = train["packing"] as? [String: Any]
         return Mixture(phase: phase, tokens: (packing?["tokens"] as? NSNumber)?.intValue ?? 0,
                        target: (train["target_share_by_source"] as? [String: NSNumber] ?? [:]).mapValues(\.doubleValue),
-                       realised: (train["share_by_source"] as? [String: NSNumber] ?? [:]).mapValues(\.doubleValue))
+                       realised: (train["share_by_source"] as? [String: NSNumber] ?? [:]).mapValues(\.doubleValue),
+                       languageTarget: (train["target_share_by_language"] as? [String: NSNumber])?.mapValues(\.doubleValue),
+                       languageRealised: (train["share_by_language"] as? [String: NSNumber])?.mapValues(\.doubleValue))
     }
 
     static func steps(root: String, phase: String) -> [StepPoint] {
