@@ -3,9 +3,9 @@
 // for every kernel level.
 
 /// `y[0..<columns] += sum over k of c[k] * (row indices[k])`, over rows of f32 or f16 values. Each column
-/// gets `fma(c[k], w[k], y)` for k in order, four rows per pass over y (y stays in registers for the
-/// four). `weights` may point into the middle of a row (a column slice): rows still start `rowStride`
-/// bytes apart.
+/// gets `fma(c[k], w[k], y)` for k in order, eight rows per pass over y (y stays in registers for the
+/// eight), the rest one at a time. `weights` may point into the middle of a row (a column slice): rows
+/// still start `rowStride` bytes apart.
 @inlinable
 public func accumulateGatheredElements<Level: KernelLevel, Format: ElementFormat>(
     _: Level.Type, _: Format.Type, weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>,
@@ -58,31 +58,6 @@ public func accumulateGatheredElements<Level: KernelLevel, Format: ElementFormat
             column &+= 1
         }
         k &+= 8
-    }
-    while k &+ 4 <= count {
-        let r0 = row(k), r1 = row(k &+ 1), r2 = row(k &+ 2), r3 = row(k &+ 3)
-        let c0 = Level.Vector(repeating: c[k]), c1 = Level.Vector(repeating: c[k &+ 1])
-        let c2 = Level.Vector(repeating: c[k &+ 2]), c3 = Level.Vector(repeating: c[k &+ 3])
-        var column = 0
-        while column < columnsInVectors {
-            var sum = Level.Vector.load(ys + column &* 4)
-            Level.multiplyAdd(&sum, c0, w(r0, column))
-            Level.multiplyAdd(&sum, c1, w(r1, column))
-            Level.multiplyAdd(&sum, c2, w(r2, column))
-            Level.multiplyAdd(&sum, c3, w(r3, column))
-            sum.store(to: ys + column &* 4)
-            column &+= width
-        }
-        while column < columns {
-            var sum = y[column]
-            Level.multiplyAdd(&sum, c[k], scalar(r0, column))
-            Level.multiplyAdd(&sum, c[k &+ 1], scalar(r1, column))
-            Level.multiplyAdd(&sum, c[k &+ 2], scalar(r2, column))
-            Level.multiplyAdd(&sum, c[k &+ 3], scalar(r3, column))
-            y[column] = sum
-            column &+= 1
-        }
-        k &+= 4
     }
     while k < count {
         let r0 = row(k)
@@ -146,27 +121,6 @@ public func accumulateGatheredQ8Columns<Level: KernelLevel>(
             column &+= 1
         }
         k &+= 4
-    }
-    while k &+ 2 <= count {
-        let q0 = q(k), q1 = q(k &+ 1), s0 = s(k), s1 = s(k &+ 1)
-        let c0 = Level.Vector(repeating: c[k]), c1 = Level.Vector(repeating: c[k &+ 1])
-        var column = 0
-        while column < columnsInVectors {
-            var sum = Level.Vector.load(ys + column &* 4)
-            Level.multiplyAdd(&sum, c0 * Level.Vector.load(s0 + column &* 4), Level.Vector.loadBytes(q0 + column))
-            Level.multiplyAdd(&sum, c1 * Level.Vector.load(s1 + column &* 4), Level.Vector.loadBytes(q1 + column))
-            sum.store(to: ys + column &* 4)
-            column &+= width
-        }
-        while column < columns {
-            // (c * scale) * q, as the vector lanes do, so a column's result does not depend on where it sits.
-            Level.multiplyAdd(&y[column], c[k] * s0.load(fromByteOffset: column &* 4, as: Float.self),
-                              Float(q0.load(fromByteOffset: column, as: Int8.self)))
-            Level.multiplyAdd(&y[column], c[k &+ 1] * s1.load(fromByteOffset: column &* 4, as: Float.self),
-                              Float(q1.load(fromByteOffset: column, as: Int8.self)))
-            column &+= 1
-        }
-        k &+= 2
     }
     while k < count {
         let q0 = q(k), s0 = s(k)

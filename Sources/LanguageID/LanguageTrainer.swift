@@ -1,3 +1,5 @@
+import CorpusIO
+
 /// Settings of the built-in model: a fastText-style classifier over hashed character n-grams of each word
 /// (no word vocabulary: n-grams up to `maxn` characters already hold the short words), one averaged
 /// embedding, a softmax over the languages. Defaults chosen on the held-out packages (docs/LANGID.md).
@@ -62,7 +64,7 @@ public struct LanguageTrainer {
 
         let dim = options.dim
         let inputRows = 1 + options.buckets
-        var random = SplitMix64(seed: options.seed)
+        var random = SeededRandom(seed: options.seed)
         var input = (0..<inputRows * dim).map { _ in (Float(random.unit()) * 2 - 1) / Float(dim) }   // (1 + buckets, dim)
         var output = [Float](repeating: 0, count: labels.count * dim)                                 // (labels, dim)
         var order = Array(texts.indices)
@@ -75,7 +77,7 @@ public struct LanguageTrainer {
         var scores = [Float](repeating: 0, count: labels.count)
         let targets = texts.map { Int32(labelIndex[$0.label]!) }
         for _ in 0..<options.epochs {
-            random.shuffle(&order)
+            random.moduloShuffle(&order)
             for example in order {
                 let rate = options.learningRate * (1 - Float(step) / Float(total))
                 step += 1
@@ -132,24 +134,10 @@ public struct LanguageTrainer {
     }
 }
 
-/// A small seeded generator (SplitMix64): the same seed gives the same model on every machine.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-
-    mutating func shuffle<T>(_ items: inout [T]) {
+extension SeededRandom {
+    /// Fisher-Yates with a modulo draw, which the package split and the built-in model's
+    /// measured figures were trained with; `shuffle` draws without the modulo bias.
+    mutating func moduloShuffle<T>(_ items: inout [T]) {
         guard items.count > 1 else { return }
         for i in stride(from: items.count - 1, to: 0, by: -1) {
             items.swapAt(i, Int(next() % UInt64(i + 1)))

@@ -85,9 +85,9 @@ public enum EvaluationTexts {
 
     /// The texts in a seeded random order (fastText reads its training file in order).
     public static func shuffled(_ texts: [LabelledText], seed: UInt64) -> [LabelledText] {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         var copy = texts
-        random.shuffle(&copy)
+        random.moduloShuffle(&copy)
         return copy
     }
 }

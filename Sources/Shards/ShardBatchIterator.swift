@@ -1,3 +1,5 @@
+import CorpusIO
+
 /// Where a `ShardBatchIterator` stands: save it with a checkpoint, pass it back to resume with the
 /// very next sample.
 public struct ShardIteratorPosition: Sendable, Codable, Equatable {

@@ -1,3 +1,4 @@
+import CorpusIO
 import Foundation
 import Testing
 @testable import LanguageID
@@ -11,7 +12,7 @@ struct LanguageTrainerTests {
             "de": ["die", "Datei", "konnte", "nicht", "geöffnet", "werden", "weil", "ein", "Fehler", "mit", "Fenster", "und"],
             "fr": ["le", "fichier", "ne", "pouvait", "pas", "être", "ouvert", "à", "cause", "d'une", "erreur", "fenêtre", "et"],
         ]
-        var random = SplitMix64(seed: 7)
+        var random = SeededRandom(seed: 7)
         var texts: [LabelledText] = []
         for (label, vocabulary) in words.sorted(by: { $0.key < $1.key }) {
             for index in 0..<150 {
@@ -87,7 +88,7 @@ struct BucketModulusTests {
     @Test("the remainder without division equals %", arguments: [1, 2, 3, 7, 1_000, 200_000, 2_000_000, 4_294_967_295] as [UInt32])
     func remainder(divisor: UInt32) {
         let modulus = BucketModulus(divisor)
-        var random = SplitMix64(seed: UInt64(divisor))
+        var random = SeededRandom(seed: UInt64(divisor))
         for _ in 0..<20_000 {
             let h = UInt32(truncatingIfNeeded: random.next())
             #expect(modulus.remainder(h) == h % divisor)

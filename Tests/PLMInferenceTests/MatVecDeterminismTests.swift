@@ -1,3 +1,4 @@
+import CorpusIO
 import Shards
 import Testing
 @testable import PLMInference

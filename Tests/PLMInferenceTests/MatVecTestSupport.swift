@@ -1,3 +1,4 @@
+import CorpusIO
 import Shards
 @testable import PLMInference
 

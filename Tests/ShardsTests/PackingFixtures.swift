@@ -1,3 +1,4 @@
+import CorpusIO
 @testable import Shards
 
 /// The stand-in tokenizer the tests pack with (bytes, then three specials at 256-258).

@@ -1,3 +1,5 @@
+import CorpusIO
+
 /// A seeded generator of addition and subtraction problems with exact answers, for supervised
 /// fine-tuning and for held-out evaluation of a small model.
 ///
@@ -31,7 +33,7 @@ public struct ArithmeticTask: Sendable {
 
     /// Up to `count` distinct problems of `split`, the same list for the same seed and settings.
     public func problems(count: Int, seed: UInt64, split: ArithmeticSplit) -> [ArithmeticProblem] {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         var problems: [ArithmeticProblem] = []
         var seen = Set<String>()
         // Held-out problems are rare and duplicates grow as the space fills: give up after this many draws.
@@ -61,7 +63,7 @@ public struct ArithmeticTask: Sendable {
         }
     }
 
-    private func operand(_ random: inout SplitMix64) -> Int {
+    private func operand(_ random: inout SeededRandom) -> Int {
         let count = random.draw(digits)
         let low = count == 1 ? 0 : Self.power(count - 1)
         return random.draw(low...(Self.power(count) - 1))

@@ -1,5 +1,5 @@
+import CorpusIO
 import PLMModel
-import Shards
 
 /// Settings of the feed-forward predictor (off unless given).
 public struct FFNPredictorOptions: Sendable, Equatable {

@@ -1,5 +1,6 @@
-/// SplitMix64: a small, fast generator whose whole state is one integer, so shuffles are
-/// reproducible from a seed on every platform (the standard library's generator is not seedable).
+/// SplitMix64: a small, fast generator whose whole state is one integer, so shuffles, generated problems
+/// and trained models are reproducible from a seed on every platform (the standard library's generator
+/// is not seedable). The one generator of every module.
 public struct SeededRandom: RandomNumberGenerator, Sendable, Codable, Equatable {
     public private(set) var state: UInt64
 
@@ -37,4 +38,10 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Codable, Equatable 
             items.swapAt(index, below(index + 1))
         }
     }
+
+    /// Uniform in [0, 1), from the top 53 bits.
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// A uniform integer in `range` (the standard library's unbiased method over this generator).
+    public mutating func draw(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
 }
