@@ -7,7 +7,8 @@ import Stages
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "stats", abstract: "Print the counters of a run, per stage and source.")
+        commandName: "stats",
+        abstract: "Print the counters of a run, per stage and source, and its packed phases by language.")
 
     @Argument(help: "A run's output root, e.g. shards/local.")
     var runDirectory: String
