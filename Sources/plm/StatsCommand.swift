@@ -2,11 +2,13 @@ import ArgumentParser
 import CorpusIO
 import Curation
 import Foundation
+import Pipeline
 import Stages
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "stats", abstract: "Print the counters of a run, per stage and source.")
+        commandName: "stats",
+        abstract: "Print the counters of a run, per stage and source, and its packed phases by language.")
 
     @Argument(help: "A run's output root, e.g. shards/local.")
     var runDirectory: String
@@ -18,6 +20,7 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
+        var languagesFiltered = false
         for stage in stages(under: runDirectory + "/stats", prefix: "") {
             let layout = StageLayout(root: runDirectory, stage: stage)
             let tasks = try layout.allStats()
@@ -27,6 +30,12 @@ struct StatsCommand: ParsableCommand {
             let seconds = tasks.reduce(0) { $0 + $1.seconds }
             print("\(stage): \(tasks.count)/\(first.tasks) tasks complete, \(format(seconds)) s of task time")
             print(StatsTable.render(sources))
+            languagesFiltered = languagesFiltered || sources.values.contains { !$0.languages.isEmpty }
+        }
+        // The packed phases by language: printed once a filter wrote languages or a phase weights them, so a
+        // run without either prints what it always did.
+        if let phases = PhaseLanguageTable.section(root: runDirectory, languagesFiltered: languagesFiltered) {
+            print(phases)
         }
     }
 
