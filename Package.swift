@@ -38,6 +38,8 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        // Not a library: the compiler's prefetch builtin, for the sparse decode kernels.
+        .systemLibrary(name: "CPrefetch"),
 
         // MARK: Library modules, along the data flow
         // The only Swift code that touches libzstd, libarchive and xxhash.
@@ -70,7 +72,7 @@ let package = Package(
         // Matrix-vector kernels of the inference engine (f32, f16, q8_0): generic @inlinable bodies, built
         // once portably and once per x86 SIMD level by thin modules that instantiate them; the engine picks
         // one at run time after checking the CPU.
-        .target(name: "InferenceKernels", swiftSettings: portableKernelFlags),
+        .target(name: "InferenceKernels", dependencies: ["CPrefetch"], swiftSettings: portableKernelFlags),
         .target(name: "InferenceKernelsAVX2", dependencies: ["InferenceKernels"], swiftSettings: avx2Flags),
         .target(name: "InferenceKernelsAVX512", dependencies: ["InferenceKernels"], swiftSettings: avx512Flags),
         // The inference engine beside the trainer (same layers, config and parameter names): latent MLA

@@ -36,10 +36,10 @@ public protocol MatVecKernelSet {
     /// The same for f16 rows.
     static func accumulateGatheredF16(weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>, count: Int,
                                       columns: Int, coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>)
-    /// The same for a q8_0 matrix stored by columns (`accumulateGatheredQ8Columns`).
-    static func accumulateGatheredQ8(quants: UnsafeRawPointer, quantStride: Int, scales: UnsafePointer<Float>,
-                                     scaleStride: Int, indices: UnsafePointer<Int32>, count: Int, columns: Int,
-                                     coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>)
+    /// The same for a q8_0 matrix stored by columns, its f16 scales by block, the active columns
+    /// grouped in `plan` (`accumulateGatheredQ8Blocks`).
+    static func accumulateGatheredQ8(quants: UnsafeRawPointer, scales: UnsafeRawPointer, scaleStride: Int,
+                                     plan: Q8GatherPlan, columns: Int, into y: UnsafeMutablePointer<Float>)
     /// `count` halves widened to floats.
     static func decodeF16(_ source: UnsafeRawPointer, count: Int, into destination: UnsafeMutablePointer<Float>)
     /// `blocks` q8_0 blocks widened to floats.

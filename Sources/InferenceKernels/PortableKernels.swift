@@ -59,12 +59,15 @@ public enum PortableKernels: MatVecKernelSet {
     }
 
     @inline(never)
-    public static func accumulateGatheredQ8(quants: UnsafeRawPointer, quantStride: Int, scales: UnsafePointer<Float>,
-                                            scaleStride: Int, indices: UnsafePointer<Int32>, count: Int, columns: Int,
-                                            coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
-        accumulateGatheredQ8Columns(PortableLevel.self, quants: quants, quantStride: quantStride, scales: scales,
-                                    scaleStride: scaleStride, indices: indices, count: count, columns: columns,
-                                    coefficients: c, into: y)
+    public static func accumulateGatheredQ8(quants: UnsafeRawPointer, scales: UnsafeRawPointer, scaleStride: Int,
+                                            plan: Q8GatherPlan, columns: Int, into y: UnsafeMutablePointer<Float>) {
+        if plan.pairs != nil {
+            accumulateGatheredQ8Integers(PortableLevel.self, quants: quants, scales: scales, scaleStride: scaleStride,
+                                         plan: plan, columns: columns, into: y)
+        } else {
+            accumulateGatheredQ8Blocks(PortableLevel.self, quants: quants, scales: scales, scaleStride: scaleStride, plan: plan,
+                                       columns: columns, into: y)
+        }
     }
 
     @inline(never)

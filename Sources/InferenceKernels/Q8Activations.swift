@@ -43,8 +43,8 @@ public func quantizeQ8Activations<Level: KernelLevel>(
         var lane = 0
         while lane < 32 {
             let v = Level.Vector.load(values + lane &* 4)
-            largest = pointwiseMax(largest, magnitude(v))
-            finite += v * 0  // stays 0 unless a lane is NaN or infinite (pointwiseMax drops NaNs)
+            largest = lanewiseMax(largest, magnitude(v))
+            finite += v * 0  // stays 0 unless a lane is NaN or infinite (which `lanewiseMax` may drop)
             lane &+= width
         }
         let amax = finite.sum() == 0 ? largest.max() : .nan
@@ -62,12 +62,26 @@ public func quantizeQ8Activations<Level: KernelLevel>(
         while lane < 32 {
             let scaled = Level.Vector.load(values + lane &* 4) * inverse
             for index in 0..<width {
-                quants.storeBytes(of: Int8(scaled[index].rounded()), toByteOffset: lane &+ index, as: Int8.self)
+                // |scaled| <= 127 (up to rounding), so the rounded value is an integer below 2^22: adding
+                // 1.5 * 2^23 puts it, in two's complement, in the low bits of the sum's pattern. Read from
+                // there without `Int8(_:)`'s range check, which kept this loop scalar and took as long as
+                // the sparse product it feeds.
+                let shifted = scaled[index].rounded() + 12_582_912
+                quants.storeBytes(of: UInt8(truncatingIfNeeded: shifted.bitPattern), toByteOffset: lane &+ index, as: UInt8.self)
             }
             lane &+= width
         }
         layout.scales[block] = Float(Float16(d))
     }
+}
+
+/// The larger of a and b lane by lane, for lanes that are not NaN (one `vmaxps`; the standard library's
+/// `pointwiseMax` stayed an out-of-line call per vector here).
+@inlinable @inline(__always)
+func lanewiseMax<V: KernelVector>(_ a: V, _ b: V) -> V {
+    var result = V()
+    for lane in 0..<V.scalarCount { result[lane] = a[lane] > b[lane] ? a[lane] : b[lane] }
+    return result
 }
 
 /// |v| lane by lane (SIMD floats have no `magnitude`; LLVM turns this into one `and`).

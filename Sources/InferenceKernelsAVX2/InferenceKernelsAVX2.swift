@@ -66,12 +66,15 @@ public enum AVX2Kernels: MatVecKernelSet {
     }
 
     @inline(never)
-    public static func accumulateGatheredQ8(quants: UnsafeRawPointer, quantStride: Int, scales: UnsafePointer<Float>,
-                                            scaleStride: Int, indices: UnsafePointer<Int32>, count: Int, columns: Int,
-                                            coefficients c: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
-        accumulateGatheredQ8Columns(AVX2Level.self, quants: quants, quantStride: quantStride, scales: scales,
-                                    scaleStride: scaleStride, indices: indices, count: count, columns: columns,
-                                    coefficients: c, into: y)
+    public static func accumulateGatheredQ8(quants: UnsafeRawPointer, scales: UnsafeRawPointer, scaleStride: Int,
+                                            plan: Q8GatherPlan, columns: Int, into y: UnsafeMutablePointer<Float>) {
+        if plan.pairs != nil {
+            accumulateGatheredQ8Integers(AVX2ByteDotLevel.self, quants: quants, scales: scales, scaleStride: scaleStride,
+                                         plan: plan, columns: columns, into: y)
+        } else {
+            accumulateGatheredQ8Blocks(AVX2Level.self, quants: quants, scales: scales, scaleStride: scaleStride, plan: plan,
+                                       columns: columns, into: y)
+        }
     }
 
     @inline(never)
@@ -134,6 +137,47 @@ public enum AVX2ByteDotLevel: ByteDotLevel {
         let x = quants.loadUnaligned(as: SIMD4<Int64>.self)
         let pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w))
         return _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, _mm256_set1_epi16(1)))
+        #else
+        fatalError("AVX2 kernels run on x86-64 only")
+        #endif
+    }
+}
+
+/// The integer step of the sparse q8_0 product (GatheredQ8Integers.swift): 16 bytes of each row widened
+/// to 16-bit values, interleaved (vpunpck*wd, within each 128-bit half) and multiplied by x's two bytes
+/// with vpmaddwd. The sums' lanes hold outputs 0-3 and 8-11 (`low`) and 4-7 and 12-15 (`high`), put
+/// back in order once per block by `floats`.
+extension AVX2ByteDotLevel: ByteRowPairLevel {
+    public struct RowPairSums {
+        @usableFromInline var low: SIMD4<Int64>
+        @usableFromInline var high: SIMD4<Int64>
+        @inlinable init(low: SIMD4<Int64>, high: SIMD4<Int64>) {
+            self.low = low
+            self.high = high
+        }
+    }
+
+    @inlinable public static var zeroSums: RowPairSums { RowPairSums(low: SIMD4(), high: SIMD4()) }
+
+    @inline(__always)
+    public static func addRowPair(_ sums: inout RowPairSums, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, pair: Int32) {
+        #if arch(x86_64)
+        let wa = _mm256_cvtepi8_epi16(a.loadUnaligned(as: SIMD2<Int64>.self))
+        let wb = _mm256_cvtepi8_epi16(b.loadUnaligned(as: SIMD2<Int64>.self))
+        let x = _mm256_set1_epi32(pair)
+        sums.low = _mm256_add_epi32(sums.low, _mm256_madd_epi16(_mm256_unpacklo_epi16(wa, wb), x))
+        sums.high = _mm256_add_epi32(sums.high, _mm256_madd_epi16(_mm256_unpackhi_epi16(wa, wb), x))
+        #else
+        fatalError("AVX2 kernels run on x86-64 only")
+        #endif
+    }
+
+    @inline(__always)
+    public static func floats(_ sums: RowPairSums) -> (SIMD8<Float>, SIMD8<Float>) {
+        #if arch(x86_64)
+        // The 128-bit halves regrouped (vperm2i128): low halves hold outputs 0-3 and 4-7, high 8-11, 12-15.
+        (_mm256_cvtepi32_ps(SIMD4(lowHalf: sums.low.lowHalf, highHalf: sums.high.lowHalf)),
+         _mm256_cvtepi32_ps(SIMD4(lowHalf: sums.low.highHalf, highHalf: sums.high.highHalf)))
         #else
         fatalError("AVX2 kernels run on x86-64 only")
         #endif

@@ -59,9 +59,10 @@ import Testing
     }
 
     /// The product alone, on a matrix whose outputs leave vector tails, at every kernel level this CPU
-    /// runs, both ways of taking x into q8_0 products, and any number of threads.
-    @Test(arguments: [WeightType.f32, .f16, .q8_0])
-    func sparseProductEqualsTheDenseOne(type: WeightType) {
+    /// runs, both ways of taking x into q8_0 products, and any number of threads; with half the columns
+    /// active, and with few (so that q8_0's blocks hold 1-4, 5-8 and more active rows: each kernel path).
+    @Test(arguments: [WeightType.f32, .f16, .q8_0], [false, true])
+    func sparseProductEqualsTheDenseOne(type: WeightType, few: Bool) {
         let outputs = 203, inputs = 256
         var random = SeededNormalGenerator(seed: 11)
         let values = (0..<outputs * inputs).map { _ in Float(random.next()) }
@@ -72,6 +73,10 @@ import Testing
         // relu^2 of normal values: about half exactly zero, whole zero blocks too.
         var a = (0..<inputs).map { j -> Float in let v = Float(random.next()); return v > 0 ? v * v : 0 }
         for j in 64..<96 { a[j] = 0 }
+        if few {
+            for j in 0..<inputs where j % 5 != 0 && !(160..<167).contains(j) { a[j] = 0 }
+            for j in 160..<167 { a[j] = Float(j - 150) / 10 }
+        }
         let methods: [Q8Method?] = type == .q8_0 ? Q8Method.allCases : [nil]
         for level in MatVecLevel.allCases where level.isSupported {
             for method in methods {
@@ -85,7 +90,7 @@ import Testing
                                                  threads: threads, level: level, q8: method)
                     #expect(used > 0 && used <= a.filter { $0 != 0 }.count)
                     #expect(EngineTestSupport.relativeDifference(y[...], expected[...]) < 1e-5,
-                            "\(type) \(level) \(String(describing: method)) threads \(threads)")
+                            "\(type) \(level) \(String(describing: method)) threads \(threads) few \(few)")
                     results.append(y)
                 }
                 #expect(results[0] == results[1], "the thread count changes nothing")

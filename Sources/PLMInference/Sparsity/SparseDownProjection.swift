@@ -5,10 +5,10 @@ import PLMModel
 /// One layer's `down_proj` (C x F) stored by columns for the sparse decode path: after squared ReLU most
 /// of a token's F activations are exactly zero, and `y = down_proj a` needs only the columns of the
 /// non-zero ones. Stored transposed (F rows of C values) so each such column is one contiguous row:
-/// f32 and f16 keep their values; q8_0 keeps its bytes and block scales, regrouped (`quants`: F rows of
-/// C signed bytes; `scales`: F / 32 rows of C floats, the scale of column j's block in each row), so
+/// f32 and f16 keep their values; q8_0 keeps its bytes and f16 block scales, regrouped (`quants`: F rows
+/// of C signed bytes; `scales`: F / 32 rows of C halves, the scale of block j / 32 in each output), so
 /// every weight is the same number as in the dense matrix and the product equals the dense path's up
-/// to the order of float additions.
+/// to the order of float additions. The kernel reads a block's scales once for all its active columns.
 public final class SparseDownProjection: @unchecked Sendable {
     public let type: WeightType
     /// F: activations in.
@@ -18,8 +18,8 @@ public final class SparseDownProjection: @unchecked Sendable {
     private let storage: WeightStorage
     /// Bytes between rows of `storage` (f32/f16 values, or q8_0's signed bytes).
     private let rowStride: Int
-    /// q8_0 only: the float scales, after the bytes.
-    private let scales: UnsafePointer<Float>?
+    /// q8_0 only: the f16 scales, after the bytes.
+    private let scales: UnsafeRawPointer?
 
     /// Transposes `dense` (outputs x inputs), rows split over `threads` workers.
     public init(transposing dense: WeightMatrix, threads: Int) {
@@ -45,14 +45,14 @@ public final class SparseDownProjection: @unchecked Sendable {
         case .q8_0:
             rowStride = c
             let blocks = f / Q8_0.blockValues
-            storage = WeightStorage(allocating: f * c + blocks * c * 4)
-            let quants = storage.base, scaleBase = (storage.base + f * c).assumingMemoryBound(to: Float.self)
+            storage = WeightStorage(allocating: f * c + blocks * c * 2)
+            let quants = storage.base, scaleBase = storage.base + f * c
             Parallel.forEachChunk(blocks, threads: threads, minimumChunk: 4) { _, blockRange in
                 for i in 0..<c {
                     let row = dense.row(i)
                     for b in blockRange {
                         let block = row + b * Q8_0.blockBytes
-                        scaleBase[b * c + i] = Float(Float16(bitPattern: block.loadUnaligned(as: UInt16.self)))
+                        (scaleBase + (b * c + i) * 2).copyMemory(from: block, byteCount: 2)
                         for lane in 0..<Q8_0.blockValues {
                             (quants + (b * Q8_0.blockValues + lane) * c + i)
                                 .storeBytes(of: block.load(fromByteOffset: 2 + lane, as: UInt8.self), as: UInt8.self)
@@ -60,7 +60,7 @@ public final class SparseDownProjection: @unchecked Sendable {
                     }
                 }
             }
-            scales = UnsafePointer(scaleBase)
+            scales = UnsafeRawPointer(scaleBase)
         }
     }
 
@@ -76,47 +76,79 @@ public final class SparseDownProjection: @unchecked Sendable {
     public func accumulate(_ a: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                            indices: UnsafeMutablePointer<Int32>, coefficients: UnsafeMutablePointer<Float>,
                            threads: Int, level: MatVecLevel = .active, q8: Q8Method? = nil) -> Int {
-        var count = 0
         if type == .q8_0, (q8 ?? Q8Method.preferred(level)) == .quantizedActivations {
             let blocks = inputs / Q8_0.blockValues
-            withUnsafeTemporaryAllocation(byteCount: Q8ActivationLayout.bytes(blocks: blocks), alignment: 64) { memory in
+            return withUnsafeTemporaryAllocation(byteCount: Q8ActivationLayout.bytes(blocks: blocks), alignment: 64) { memory in
                 let layout = Q8ActivationLayout(blocks: blocks, memory: memory.baseAddress!)
                 MatVec.kernels(level).quantizeQ8Activations(a, into: layout)
                 let quants = layout.quants.assumingMemoryBound(to: Int8.self)
-                for j in 0..<inputs where quants[j] != 0 {
+                var count = 0
+                for j in 0..<inputs {
+                    // Written whether or not it is kept, then kept by the count: no branch to mispredict.
                     indices[count] = Int32(j)
-                    coefficients[count] = layout.scales[j >> 5] * Float(quants[j])
-                    count += 1
+                    coefficients[count] = Float(quants[j])
+                    count &+= quants[j] != 0 ? 1 : 0
                 }
-            }
-        } else {
-            for j in 0..<inputs where a[j] != 0 {
-                indices[count] = Int32(j)
-                coefficients[count] = a[j]
-                count += 1
+                // Each block's integer sum times (x's scale times the weights' scale), as in the dense product.
+                gather(count, indices: indices, coefficients: coefficients, blockFactors: UnsafePointer(layout.scales),
+                       into: y, threads: threads, level: level)
+                return count
             }
         }
-        guard count > 0 else { return 0 }
-        let set = MatVec.kernels(level), base = UnsafeRawPointer(storage.base), found = count
+        var count = 0
+        for j in 0..<inputs {
+            // As above: the zeros are scattered at random, so a branch on each would mispredict often.
+            indices[count] = Int32(j)
+            coefficients[count] = a[j]
+            count &+= a[j] != 0 ? 1 : 0
+        }
+        gather(count, indices: indices, coefficients: coefficients, blockFactors: nil, into: y, threads: threads, level: level)
+        return count
+    }
+
+    /// `y += sum over k < count of coefficients[k] * (column indices[k])`, the q8_0 blocks' scales times
+    /// `blockFactors` (nil: 1).
+    private func gather(_ count: Int, indices: UnsafePointer<Int32>, coefficients: UnsafePointer<Float>,
+                        blockFactors: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
+                        threads: Int, level: MatVecLevel) {
+        guard count > 0 else { return }
+        let set = MatVec.kernels(level), base = UnsafeRawPointer(storage.base)
         let workers = KernelWorkers.shared(threads: threads)
         // Each worker takes a slice of the outputs: every output adds the same terms in the same order
         // whoever computes it, so the result does not depend on the thread count.
-        let minimumColumns = max(64, (1 << 14) / max(1, found))
-        workers.forEachChunk(outputs, chunks: workers.threads, minimumChunk: minimumColumns) { range in
-            let out = y + range.lowerBound
-            switch type {
-            case .f32:
-                set.accumulateGatheredF32(weights: base + range.lowerBound * 4, rowStride: rowStride, indices: indices,
-                                          count: found, columns: range.count, coefficients: coefficients, into: out)
-            case .f16:
-                set.accumulateGatheredF16(weights: base + range.lowerBound * 2, rowStride: rowStride, indices: indices,
-                                          count: found, columns: range.count, coefficients: coefficients, into: out)
-            case .q8_0:
-                set.accumulateGatheredQ8(quants: base + range.lowerBound, quantStride: rowStride,
-                                         scales: scales! + range.lowerBound, scaleStride: outputs, indices: indices,
-                                         count: found, columns: range.count, coefficients: coefficients, into: out)
+        let minimumColumns = max(64, (1 << 14) / max(1, count))
+        guard type == .q8_0 else {
+            workers.forEachChunk(outputs, chunks: workers.threads, minimumChunk: minimumColumns) { range in
+                let width = type == .f32 ? 4 : 2
+                let weights = base + range.lowerBound * width, out = y + range.lowerBound
+                if type == .f32 {
+                    set.accumulateGatheredF32(weights: weights, rowStride: rowStride, indices: indices, count: count,
+                                              columns: range.count, coefficients: coefficients, into: out)
+                } else {
+                    set.accumulateGatheredF16(weights: weights, rowStride: rowStride, indices: indices, count: count,
+                                              columns: range.count, coefficients: coefficients, into: out)
+                }
+            }
+            return
+        }
+        // q8_0: the blocks' groups are made once, then every worker runs through them on its slice.
+        let capacity = Q8GatherPlan.capacity(count: count, blocks: inputs / Q8_0.blockValues)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity.slots) { rowOffsets in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: capacity.slots) { weights in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * capacity.groups + capacity.slots / 2) { groups in
+            // With x quantized (`blockFactors` set), the coefficients are its bytes: the integer kernel.
+            let plan = Q8GatherPlan(indices: indices, coefficients: coefficients, count: count, rowStride: rowStride,
+                                    blockFactors: blockFactors, rowOffsets: rowOffsets.baseAddress!,
+                                    weights: weights.baseAddress!, blocks: groups.baseAddress!,
+                                    slots: groups.baseAddress! + capacity.groups,
+                                    pairs: blockFactors == nil ? nil : groups.baseAddress! + 2 * capacity.groups)
+            workers.forEachChunk(outputs, chunks: workers.threads, minimumChunk: minimumColumns) { range in
+                set.accumulateGatheredQ8(quants: base + range.lowerBound, scales: scales! + range.lowerBound * 2,
+                                         scaleStride: outputs * 2, plan: plan, columns: range.count,
+                                         into: y + range.lowerBound)
             }
         }
-        return found
+        }
+        }
     }
 }
