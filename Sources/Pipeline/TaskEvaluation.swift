@@ -22,18 +22,23 @@ public struct TaskScore: Codable, Sendable, Equatable {
     /// Items left out because the prompt and a reply do not fit in the model's context.
     public var tooLong: Int
     public var examples: [TaskExample]
+    /// Per item asked, in order: `1` right, `0` wrong, `-` too long. Two checkpoints scored on the same
+    /// items compare item by item (`PairedDifference`), which tells a few points apart where their two
+    /// intervals overlap. Absent in files written before it was kept.
+    public var outcomes: String?
 
     enum CodingKeys: String, CodingKey {
-        case correct, total, accuracy, low, high, examples, tooLong = "too_long"
+        case correct, total, accuracy, low, high, examples, outcomes, tooLong = "too_long"
     }
 
-    public init(correct: Int, total: Int, tooLong: Int = 0, examples: [TaskExample] = []) {
+    public init(correct: Int, total: Int, tooLong: Int = 0, examples: [TaskExample] = [], outcomes: String? = nil) {
         self.correct = correct
         self.total = total
         self.tooLong = tooLong
         accuracy = total > 0 ? Double(correct) / Double(total) : 0
         (low, high) = Self.wilson(correct: correct, total: total)
         self.examples = examples
+        self.outcomes = outcomes
     }
 
     /// Wilson's score interval at 95% (z = 1.96): unlike the normal approximation it stays inside
@@ -93,19 +98,23 @@ public enum TaskEvaluation {
         let chosen = maxItems.map { Array(items.prefix($0)) } ?? items
         var correct = 0, tooLong = 0
         var examples: [TaskExample] = []
+        var outcomes = ""
         for item in chosen {
             let messages = [ChatMessage(role: .user, content: item.prompt)]
             guard replier.fits(messages, maxTokens: maxTokens) else {
                 tooLong += 1
+                outcomes.append("-")
                 continue
             }
             let reply = try replier.reply(to: messages, sampling: .greedy, maxTokens: maxTokens)
             let right = scorer.score(response: reply, answer: item.answer) >= 1
+            outcomes.append(right ? "1" : "0")
             if right { correct += 1 }
             if examples.count < keepExamples {
                 examples.append(TaskExample(prompt: item.prompt, reply: reply, answer: item.answer, correct: right))
             }
         }
-        return TaskScore(correct: correct, total: chosen.count - tooLong, tooLong: tooLong, examples: examples)
+        return TaskScore(correct: correct, total: chosen.count - tooLong, tooLong: tooLong, examples: examples,
+                         outcomes: outcomes)
     }
 }

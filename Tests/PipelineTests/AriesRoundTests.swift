@@ -68,4 +68,28 @@ import Testing
         #expect(zeroLow == 0 && abs(zeroHigh - 0.00762) < 1e-4)
         #expect(TaskScore(correct: 3, total: 4).accuracy == 0.75)
     }
+
+    @Test func pairedDifferenceMatchesAgrestiMin() {
+        // 35 gained, 12 lost of 500: half an item in each cell, n = 502; centre 23 / 502, half-width
+        // 1.96 * sqrt(48 - 23^2 / 502) / 502.
+        let d = PairedDifference(items: 500, gained: 35, lost: 12)
+        #expect(abs(d.difference - 0.046) < 1e-12)
+        #expect(abs(d.low - 0.019066) < 1e-5 && abs(d.high - 0.072568) < 1e-5)
+        #expect(d.isClearGain && d.summary == "+4.6 points (paired 95% CI +1.9 to +7.3; 35 gained, 12 lost of 500)")
+        // Same accuracy, many items swapped: no clear gain either way.
+        let swap = PairedDifference(items: 500, gained: 30, lost: 30)
+        #expect(swap.difference == 0 && swap.low < 0 && swap.high > 0 && !swap.isClearGain)
+    }
+
+    @Test func pairedDifferenceComparesItemByItem() throws {
+        // Items 1 and 4 gained, item 2 lost; item 5 too long in one of them, so left out.
+        let before = TaskScore(correct: 2, total: 5, outcomes: "01010-"), after = TaskScore(correct: 3, total: 5, outcomes: "10110-")
+        let d = try #require(PairedDifference(from: before, to: after))
+        #expect(d.items == 5 && d.gained == 2 && d.lost == 1)
+        let tooLong = TaskScore(correct: 2, total: 5, outcomes: "0101-1")
+        #expect(try #require(PairedDifference(from: before, to: tooLong)).items == 4)
+        // Not the same items, or no outcomes kept: no paired difference.
+        #expect(PairedDifference(from: before, to: TaskScore(correct: 1, total: 2, outcomes: "10")) == nil)
+        #expect(PairedDifference(from: before, to: TaskScore(correct: 3, total: 5)) == nil)
+    }
 }

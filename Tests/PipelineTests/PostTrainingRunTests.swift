@@ -151,9 +151,15 @@ struct PostTrainingRunTests {
                                                       from: Data(contentsOf: URL(fileURLWithPath: out + "/eval/\(phase)/eval.json")))
             let score = try #require(evaluation.tasks["sums-heldout"])
             #expect(score.total == 5 && score.low <= score.accuracy && score.accuracy <= score.high)
+            #expect(score.outcomes?.count == 5 && score.outcomes?.filter { $0 == "1" }.count == score.correct)
         }
         let report = try RunReport.build(root: out)
         #expect(report.report.alignRounds["aries"]?.count == 2 && report.report.alignScores["aries"]?.count == 2)
+        // Each round and the phase, item by item against the phase the preference phase started from.
+        let margins = report.report.preferenceMargins(task: "sums-heldout")
+        #expect(margins.map(\.label) == ["aries round 0", "aries"] && margins.allSatisfy { $0.baseline == "dpo" })
+        #expect(margins.allSatisfy { $0.difference.items == 5 })
+        #expect(report.report.summaryText.contains("aries round 0 against dpo: "))
         #expect(String(decoding: try FileInput.readAll(path: report.html), as: UTF8.self).contains("Held-out tasks"))
         // scripts/test opens this page (every section, the post-training ones included) in headless Chromium
         // (scripts/check-report).

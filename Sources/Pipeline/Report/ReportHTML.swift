@@ -175,8 +175,18 @@ public enum ReportHTML {
                 }
             }.joined()
         }
+        let margins = names.flatMap { name in
+            report.preferenceMargins(task: name).map { margin in
+                "<li>\(HTML.escape(name)): after \(HTML.escape(margin.label)) against \(HTML.escape(margin.baseline)): "
+                    + "<span class=\"\(margin.difference.isClearGain ? "good" : "muted")\">"
+                    + "\(HTML.escape(margin.difference.summary))</span></li>"
+            }
+        }.joined()
+        let paired = margins.isEmpty ? "" : "<p>What each preference round adds over the checkpoint its phase started from, "
+            + "item by item on the same held-out items (Agresti and Min's paired interval; green: the interval leaves out "
+            + "zero):</p><ul>\(margins)</ul>"
         return "<p>Greedy replies to held-out items, scored by each set's rule; the interval is Wilson's at 95%.</p>"
-            + "<table>\(header)\(rows)</table>" + examples
+            + "<table>\(header)\(rows)</table>" + paired + examples
     }
 
     /// Each preference round: prompts, answers, how often first and refined answers were right, pairs made.

@@ -246,6 +246,9 @@ extension RunReport {
                 guard let score = evaluation.tasks[task] else { continue }
                 lines.append(line(evaluation.phase, score))
             }
+            for margin in preferenceMargins(task: task) {
+                lines.append("  \(margin.label) against \(margin.baseline): \(margin.difference.summary)")
+            }
         }
         for evaluation in evaluations {
             guard let generation = evaluation.generations.first else { continue }
