@@ -1,4 +1,4 @@
-// The sparse down projection over q8_0 weights with x in f32 (the portable path, and `--q8 float`):
+// The sparse down projection over q8_0 weights with x in f32 (the portable kernels, `Q8Method.floatActivations`):
 // the active rows of each block of 32 columns summed in floats, then scaled once by the block's scales.
 
 /// `y[0..<columns] += down_proj a` over a q8_0 matrix stored by columns, for the active columns of
