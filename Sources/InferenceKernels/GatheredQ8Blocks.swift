@@ -30,58 +30,26 @@ public func accumulateGatheredQ8Blocks<Level: KernelLevel>(
             Level.multiplyAdd(&sum, factors * Level.Vector.loadHalves(scaleRow + column &* 2), t)
             sum.store(to: ys + column &* 4)
         }
+        // Four slots per pass, the passes alternating between two chains, added at the end. (The x86 decode
+        // path is the integer kernel; this one serves the portable kernels and x taken in f32.)
+        @inline(__always) func pass(_ t: inout Level.Vector, _ at: Int, _ column: Int) {
+            for slot in at..<(at &+ 4) {
+                Level.multiplyAdd(&t, weight(slot), Level.Vector.loadBytes(row(slot) + column))
+            }
+        }
         var column = 0
-        if padded == 4 {
-            let r0 = row(first), r1 = row(first &+ 1), r2 = row(first &+ 2), r3 = row(first &+ 3)
-            let c0 = weight(first), c1 = weight(first &+ 1), c2 = weight(first &+ 2), c3 = weight(first &+ 3)
-            while column < columnsInVectors {
-                prefetch.at(column)
-                var t = c0 * Level.Vector.loadBytes(r0 + column)
-                Level.multiplyAdd(&t, c1, Level.Vector.loadBytes(r1 + column))
-                Level.multiplyAdd(&t, c2, Level.Vector.loadBytes(r2 + column))
-                Level.multiplyAdd(&t, c3, Level.Vector.loadBytes(r3 + column))
-                finish(t, column)
-                column &+= width
+        while column < columnsInVectors {
+            prefetch.at(column)
+            var t = Level.Vector(), u = Level.Vector()
+            var at = first
+            while at &+ 8 <= first &+ padded {
+                pass(&t, at, column)
+                pass(&u, at &+ 4, column)
+                at &+= 8
             }
-        } else if padded == 8 {
-            let r0 = row(first), r1 = row(first &+ 1), r2 = row(first &+ 2), r3 = row(first &+ 3)
-            let r4 = row(first &+ 4), r5 = row(first &+ 5), r6 = row(first &+ 6), r7 = row(first &+ 7)
-            let c0 = weight(first), c1 = weight(first &+ 1), c2 = weight(first &+ 2), c3 = weight(first &+ 3)
-            let c4 = weight(first &+ 4), c5 = weight(first &+ 5), c6 = weight(first &+ 6), c7 = weight(first &+ 7)
-            while column < columnsInVectors {
-                prefetch.at(column)
-                // Two chains of four: one chain of eight fma waited on its own latency.
-                var t = c0 * Level.Vector.loadBytes(r0 + column)
-                var u = c4 * Level.Vector.loadBytes(r4 + column)
-                Level.multiplyAdd(&t, c1, Level.Vector.loadBytes(r1 + column))
-                Level.multiplyAdd(&u, c5, Level.Vector.loadBytes(r5 + column))
-                Level.multiplyAdd(&t, c2, Level.Vector.loadBytes(r2 + column))
-                Level.multiplyAdd(&u, c6, Level.Vector.loadBytes(r6 + column))
-                Level.multiplyAdd(&t, c3, Level.Vector.loadBytes(r3 + column))
-                Level.multiplyAdd(&u, c7, Level.Vector.loadBytes(r7 + column))
-                finish(t + u, column)
-                column &+= width
-            }
-        } else {
-            // Four slots per pass, the passes alternating between two chains, added at the end.
-            @inline(__always) func pass(_ t: inout Level.Vector, _ at: Int, _ column: Int) {
-                for slot in at..<(at &+ 4) {
-                    Level.multiplyAdd(&t, weight(slot), Level.Vector.loadBytes(row(slot) + column))
-                }
-            }
-            while column < columnsInVectors {
-                prefetch.at(column)
-                var t = Level.Vector(), u = Level.Vector()
-                var at = first
-                while at &+ 8 <= first &+ padded {
-                    pass(&t, at, column)
-                    pass(&u, at &+ 4, column)
-                    at &+= 8
-                }
-                if at < first &+ padded { pass(&t, at, column) }
-                finish(t + u, column)
-                column &+= width
-            }
+            if at < first &+ padded { pass(&t, at, column) }
+            finish(t + u, column)
+            column &+= width
         }
         while column < columns {
             var t: Float = 0

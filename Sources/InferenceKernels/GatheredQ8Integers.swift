@@ -23,6 +23,21 @@ public func packedBytePair(_ a: Float, _ b: Float) -> Int32 {
     Int32(truncatingIfNeeded: UInt16(bitPattern: Int16(a))) | Int32(Int16(b)) << 16
 }
 
+/// The sparse q8_0 product of `plan`: in integers when it holds x's bytes (`plan.pairs`), else in floats.
+@inlinable @inline(__always)
+public func accumulateGatheredQ8<FloatLevel: KernelLevel, ByteLevel: ByteRowPairLevel>(
+    _: FloatLevel.Type, _: ByteLevel.Type, quants: UnsafeRawPointer, scales: UnsafeRawPointer, scaleStride: Int,
+    plan: Q8GatherPlan, columns: Int, into y: UnsafeMutablePointer<Float>
+) {
+    if plan.pairs != nil {
+        accumulateGatheredQ8Integers(ByteLevel.self, quants: quants, scales: scales, scaleStride: scaleStride, plan: plan,
+                                     columns: columns, into: y)
+    } else {
+        accumulateGatheredQ8Blocks(FloatLevel.self, quants: quants, scales: scales, scaleStride: scaleStride, plan: plan,
+                                   columns: columns, into: y)
+    }
+}
+
 /// `accumulateGatheredQ8Blocks` when `plan.pairs` holds x's quantized bytes: for each group, `t[i]`, the
 /// integer sum over its rows of `quants[row][i] * x byte`, and `y[i] += (blockFactor * scale[b][i]) * t[i]`.
 /// The products are exactly the dense product's, so the result differs from it only in the order of
@@ -101,6 +116,17 @@ public func accumulateGatheredQ8Integers<Level: ByteRowPairLevel>(
             column &+= 1
         }
         first &+= padded
+    }
+}
+
+/// The x86 levels' `RowPairSums`: two registers of eight 32-bit sums, in the lane order their
+/// interleaving step leaves (see InferenceKernelsAVX2).
+public struct InterleavedRowSums {
+    public var low: SIMD4<Int64>
+    public var high: SIMD4<Int64>
+    @inlinable public init(low: SIMD4<Int64>, high: SIMD4<Int64>) {
+        self.low = low
+        self.high = high
     }
 }
 

@@ -61,13 +61,8 @@ public enum PortableKernels: MatVecKernelSet {
     @inline(never)
     public static func accumulateGatheredQ8(quants: UnsafeRawPointer, scales: UnsafeRawPointer, scaleStride: Int,
                                             plan: Q8GatherPlan, columns: Int, into y: UnsafeMutablePointer<Float>) {
-        if plan.pairs != nil {
-            accumulateGatheredQ8Integers(PortableLevel.self, quants: quants, scales: scales, scaleStride: scaleStride,
-                                         plan: plan, columns: columns, into: y)
-        } else {
-            accumulateGatheredQ8Blocks(PortableLevel.self, quants: quants, scales: scales, scaleStride: scaleStride, plan: plan,
-                                       columns: columns, into: y)
-        }
+        InferenceKernels.accumulateGatheredQ8(PortableLevel.self, PortableLevel.self, quants: quants, scales: scales,
+                                              scaleStride: scaleStride, plan: plan, columns: columns, into: y)
     }
 
     @inline(never)

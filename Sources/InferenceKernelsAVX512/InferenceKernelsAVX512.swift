@@ -69,13 +69,8 @@ public enum AVX512Kernels: MatVecKernelSet {
     @inline(never)
     public static func accumulateGatheredQ8(quants: UnsafeRawPointer, scales: UnsafeRawPointer, scaleStride: Int,
                                             plan: Q8GatherPlan, columns: Int, into y: UnsafeMutablePointer<Float>) {
-        if plan.pairs != nil {
-            accumulateGatheredQ8Integers(AVX512ByteDotLevel.self, quants: quants, scales: scales, scaleStride: scaleStride,
-                                         plan: plan, columns: columns, into: y)
-        } else {
-            accumulateGatheredQ8Blocks(AVX512Level.self, quants: quants, scales: scales, scaleStride: scaleStride, plan: plan,
-                                       columns: columns, into: y)
-        }
+        InferenceKernels.accumulateGatheredQ8(AVX512Level.self, AVX512ByteDotLevel.self, quants: quants, scales: scales,
+                                              scaleStride: scaleStride, plan: plan, columns: columns, into: y)
     }
 
     @inline(never)
@@ -145,24 +140,15 @@ public enum AVX512ByteDotLevel: ByteDotLevel {
     }
 }
 
-/// The integer step of the sparse q8_0 product (GatheredQ8Integers.swift): 16 bytes of each row widened
-/// to 16-bit values, interleaved (vpunpck*wd, within each 128-bit half) and multiplied by x's two bytes
-/// with vpmaddwd. The sums' lanes hold outputs 0-3 and 8-11 (`low`) and 4-7 and 12-15 (`high`), put
-/// back in order once per block by `floats`.
+/// The integer step of the sparse q8_0 product, as in InferenceKernelsAVX2 (vpmaddwd on two rows'
+/// interleaved 16-bit values), compiled here for this level.
 extension AVX512ByteDotLevel: ByteRowPairLevel {
-    public struct RowPairSums {
-        @usableFromInline var low: SIMD4<Int64>
-        @usableFromInline var high: SIMD4<Int64>
-        @inlinable init(low: SIMD4<Int64>, high: SIMD4<Int64>) {
-            self.low = low
-            self.high = high
-        }
-    }
+    public typealias RowPairSums = InterleavedRowSums
 
-    @inlinable public static var zeroSums: RowPairSums { RowPairSums(low: SIMD4(), high: SIMD4()) }
+    @inlinable public static var zeroSums: InterleavedRowSums { InterleavedRowSums(low: SIMD4(), high: SIMD4()) }
 
     @inline(__always)
-    public static func addRowPair(_ sums: inout RowPairSums, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, pair: Int32) {
+    public static func addRowPair(_ sums: inout InterleavedRowSums, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, pair: Int32) {
         #if arch(x86_64)
         let wa = _mm256_cvtepi8_epi16(a.loadUnaligned(as: SIMD2<Int64>.self))
         let wb = _mm256_cvtepi8_epi16(b.loadUnaligned(as: SIMD2<Int64>.self))
@@ -175,7 +161,7 @@ extension AVX512ByteDotLevel: ByteRowPairLevel {
     }
 
     @inline(__always)
-    public static func floats(_ sums: RowPairSums) -> (SIMD8<Float>, SIMD8<Float>) {
+    public static func floats(_ sums: InterleavedRowSums) -> (SIMD8<Float>, SIMD8<Float>) {
         #if arch(x86_64)
         // The 128-bit halves regrouped (vperm2i128): low halves hold outputs 0-3 and 4-7, high 8-11, 12-15.
         (_mm256_cvtepi32_ps(SIMD4(lowHalf: sums.low.lowHalf, highHalf: sums.high.lowHalf)),
