@@ -176,31 +176,36 @@ public struct FastTextDictionary: Sendable {
     public func rows(ofLine text: UnsafeBufferPointer<UInt8>, into rows: inout [Int32], scratch: inout LineScratch) {
         rows.removeAll(keepingCapacity: true)
         scratch.wordHashes.removeAll(keepingCapacity: true)
+        Self.forEachToken(ofLine: text) { token in addToken(token, rows: &rows, scratch: &scratch) }
+        addWordNgrams(scratch.wordHashes, to: &rows)
+    }
+
+    /// The tokens of one line in `getLine`'s order, ending with `</s>` (for the first newline or the end);
+    /// a literal `</s>` token ends the line there.
+    @inline(__always)
+    static func forEachToken(ofLine text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var start = -1
         var index = 0
-        var ended = false
-        while !ended {
+        while true {
             let byte: UInt8 = index < text.count ? text[index] : 0x0A
             let isDelimiter = byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0B
                 || byte == 0x0C || byte == 0x00
             if isDelimiter {
                 if start >= 0 {
                     let token = UnsafeBufferPointer(rebasing: text[start..<min(index, text.count)])
-                    addToken(token, rows: &rows, scratch: &scratch)
+                    body(token)
                     start = -1
-                    // A literal `</s>` ends the line as a newline does.
-                    if token.elementsEqual(Self.endOfSentence) { break }
+                    if token.elementsEqual(endOfSentence) { return }
                 }
                 if byte == 0x0A {
-                    Self.endOfSentence.withUnsafeBufferPointer { addToken($0, rows: &rows, scratch: &scratch) }
-                    ended = true
+                    endOfSentence.withUnsafeBufferPointer { body($0) }
+                    return
                 }
             } else if start < 0 {
                 start = index
             }
             index += 1
         }
-        addWordNgrams(scratch.wordHashes, to: &rows)
     }
 
     /// Buffers reused from line to line.

@@ -58,7 +58,13 @@ public struct FastTextModel: Sendable {
         var paddedScores: [Float] = []
         /// The text's bytes, for callers that rewrite them (newlines to spaces) first.
         var text: [UInt8] = []
-        public init() {}
+        /// `best`'s recent words with their rows' sums, and the sum of the word at hand.
+        var wordSums: WordSumCache?
+        var wordSum: [Float] = []
+        let wordSumSlots: Int
+        public init() { wordSumSlots = FastTextModel.wordSumSlots }
+        /// With a cache of `wordSumSlots` words (a power of two), for tests of eviction.
+        init(wordSumSlots: Int) { self.wordSumSlots = wordSumSlots }
     }
 
     /// The `k` most probable labels of one line (k < 0: all), most probable first, dropping those under
@@ -124,18 +130,39 @@ public struct FastTextModel: Sendable {
         }
     }
 
-    /// `row . hidden` for every row, eight rows at a time from the by-column copy.
+    /// `row . hidden` for every row, eight rows at a time from the by-column copy. Each lane's sum is one chain
+    /// of dependent adds (fastText's order), so four blocks of eight rows run side by side to keep the adder busy.
     static func multiplyByEight(_ byColumn: [Float], rows: Int, paddedRows: Int, _ hidden: UnsafeBufferPointer<Float>,
                                 into scores: UnsafeMutableBufferPointer<Float>) {
         byColumn.withUnsafeBytes { raw in
             let stride = MemoryLayout<Float>.stride
-            for block in 0..<paddedRows / 8 {
-                var sum = SIMD8<Float>(repeating: 0)
-                for column in 0..<hidden.count {
-                    let weights = raw.loadUnaligned(fromByteOffset: (column * paddedRows + block * 8) * stride, as: SIMD8<Float>.self)
-                    sum += weights * SIMD8(repeating: hidden[column])
-                }
+            @inline(__always)
+            func weights(_ column: Int, _ block: Int) -> SIMD8<Float> {
+                raw.loadUnaligned(fromByteOffset: (column * paddedRows + block * 8) * stride, as: SIMD8<Float>.self)
+            }
+            @inline(__always)
+            func store(_ sum: SIMD8<Float>, block: Int) {
                 for lane in 0..<8 where block * 8 + lane < rows { scores[block * 8 + lane] = sum[lane] }
+            }
+            let blocks = paddedRows / 8
+            var block = 0
+            while block + 4 <= blocks {
+                var s0 = SIMD8<Float>(repeating: 0), s1 = s0, s2 = s0, s3 = s0
+                for column in 0..<hidden.count {
+                    let h = SIMD8<Float>(repeating: hidden[column])
+                    s0 += weights(column, block) * h
+                    s1 += weights(column, block + 1) * h
+                    s2 += weights(column, block + 2) * h
+                    s3 += weights(column, block + 3) * h
+                }
+                store(s0, block: block); store(s1, block: block + 1); store(s2, block: block + 2); store(s3, block: block + 3)
+                block += 4
+            }
+            while block < blocks {
+                var sum = SIMD8<Float>(repeating: 0)
+                for column in 0..<hidden.count { sum += weights(column, block) * SIMD8(repeating: hidden[column]) }
+                store(sum, block: block)
+                block += 1
             }
         }
     }

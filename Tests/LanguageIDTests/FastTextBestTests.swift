@@ -36,6 +36,26 @@ import Testing
         #expect(largest < 2e-6, "largest probability difference \(largest)")
     }
 
+    /// `best` adds each word's rows as one vector, whether found in the scratch's word cache or not: the same
+    /// text gets the same answer, to the bit, with a fresh scratch, after every other text, and with a cache
+    /// of one slot (every word evicts the last).
+    @Test func bestDoesNotDependOnTheWordCache() throws {
+        let model = try Self.sixteenColumnModel()
+        let texts = try FastTextGolden.load().texts
+        var shared = FastTextModel.Scratch()
+        var tiny = FastTextModel.Scratch(wordSumSlots: 1)
+        for text in texts + texts.reversed() {
+            var copy = text
+            var fresh = FastTextModel.Scratch()
+            let alone = copy.withUTF8 { model.best(bytes: $0, scratch: &fresh) }
+            let afterOthers = copy.withUTF8 { model.best(bytes: $0, scratch: &shared) }
+            let evicting = copy.withUTF8 { model.best(bytes: $0, scratch: &tiny) }
+            #expect(alone == afterOthers && alone == evicting, "\(text.prefix(40))")
+        }
+        // Words repeat within and across texts: the cache was used, not bypassed.
+        #expect((shared.wordSums?.hits ?? 0) > texts.count)
+    }
+
     @Test func otherLossesFallBackToTheExactPath() throws {
         let texts = try FastTextGolden.load().texts
         for file in ["fasttext-hs.ftz", "fasttext-ova.bin"] {
