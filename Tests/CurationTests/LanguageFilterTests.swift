@@ -57,6 +57,21 @@ struct LanguageFilterTests {
         #expect(fresh["language"] == .string("de"))
     }
 
+    @Test("a task's filter keeps its word cache across documents and answers each as a fresh filter does")
+    func cacheAcrossDocuments() throws {
+        let config = LanguageFilterConfig()
+        let task = LanguageFilter(config: config, model: Self.model).forTask()
+        let texts = ["The file could not be opened", "Die Datei konnte nicht geöffnet werden", "le fichier ne pouvait pas",
+                     "the window and the file", "Fehler mit Fenster und Datei", "the file could not be opened"]
+        for text in texts + texts.reversed() {
+            var seen: [String: JSONValue] = [:], alone: [String: JSONValue] = [:]
+            var first = text, second = text
+            let decision = task.apply(to: &first, metadata: &seen)
+            #expect(decision == LanguageFilter(config: config, model: Self.model).apply(to: &second, metadata: &alone))
+            #expect(seen == alone, "\(text)")
+        }
+    }
+
     @Test("the filter stage counts documents and bytes per language, and writes the language into each document")
     func throughTheStage() throws {
         let folder = try TemporaryFolder()

@@ -1,5 +1,6 @@
 import CorpusIO
 import LanguageID
+import Synchronization
 
 /// datatrove's `LanguageFilter` settings (its defaults: English, 0.65).
 public struct LanguageFilterConfig: Sendable, Equatable {
@@ -23,12 +24,22 @@ public struct LanguageFilter: DocumentFilter {
     public let config: LanguageFilterConfig
     let identifier: LanguageIdentifier
     let languages: Set<String>?
+    /// One task's buffers and word cache, kept from one document to the next (`forTask()` makes a task its
+    /// own): the cache's 8,192 words cost more to allocate than to classify a short document. The answers
+    /// never depend on what the cache holds.
+    private let scratch = LanguageFilterScratch()
 
     public init(config: LanguageFilterConfig, model: FastTextModel) {
+        self.init(config: config, identifier: LanguageIdentifier(model: model))
+    }
+
+    private init(config: LanguageFilterConfig, identifier: LanguageIdentifier) {
         self.config = config
-        self.identifier = LanguageIdentifier(model: model)
+        self.identifier = identifier
         self.languages = config.languages.map(Set.init)
     }
+
+    public func forTask() -> any DocumentFilter { LanguageFilter(config: config, identifier: identifier) }
 
     public func apply(to text: inout String) -> FilterDecision {
         var metadata: [String: JSONValue] = [:]
@@ -36,10 +47,8 @@ public struct LanguageFilter: DocumentFilter {
     }
 
     public func apply(to text: inout String, metadata: inout [String: JSONValue]) -> FilterDecision {
-        // A scratch per call: the filter is shared by a task's documents only through `forTask()` copies,
-        // and the buffers are small next to the document.
-        var scratch = FastTextModel.Scratch()
-        guard let best = identifier.best(text, scratch: &scratch) else {
+        let found = scratch.value.withLock { scratch in identifier.best(text, scratch: &scratch) }
+        guard let best = found else {
             return languages == nil ? .keep : .drop("no_words")
         }
         metadata["language"] = .string(best.label)
@@ -48,4 +57,10 @@ public struct LanguageFilter: DocumentFilter {
         if !languages.contains(best.label) { return .drop(best.label) }
         return Double(best.probability) > config.minScore ? .keep : .drop("low_score")
     }
+}
+
+/// A filter's scratch behind a lock: filters are shared values, and a task's documents come one at a time,
+/// so the lock is never contended.
+final class LanguageFilterScratch: Sendable {
+    let value = Mutex(FastTextModel.Scratch())
 }
