@@ -217,7 +217,12 @@ public struct FastTextDictionary: Sendable {
 
     @inline(__always)
     func addToken(_ token: UnsafeBufferPointer<UInt8>, rows: inout [Int32], scratch: inout LineScratch) {
-        let h = Self.hash(token)
+        addToken(token, hash: Self.hash(token), rows: &rows, scratch: &scratch)
+    }
+
+    /// `addToken` for a caller that has the token's hash already.
+    @inline(__always)
+    func addToken(_ token: UnsafeBufferPointer<UInt8>, hash h: UInt32, rows: inout [Int32], scratch: inout LineScratch) {
         let id = self.id(of: token, hash: h)
         let type: EntryType = id >= 0 ? entries[Int(id)].type
             : (token.starts(with: Self.labelPrefix) ? .label : .word)

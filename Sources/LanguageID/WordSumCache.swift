@@ -77,7 +77,8 @@ struct WordSumCache: Sendable {
 }
 
 extension FastTextModel {
-    /// Slots of each scratch's `WordSumCache`: 8192 words, 640 KiB at dim 16, within a core's L2.
+    /// Slots of each scratch's `WordSumCache`: 8192 words, 840 KiB at dim 16 (105 bytes a word), within a
+    /// core's 1 MiB L2.
     static let wordSumSlots = 8192
 
     /// The line's hidden vector as `best` computes it: each word's rows summed in order into a vector of its
@@ -116,7 +117,7 @@ extension FastTextModel {
                     }
                     let words = scratch.line.wordHashes.count
                     scratch.rows.removeAll(keepingCapacity: true)
-                    dictionary.addToken(token, rows: &scratch.rows, scratch: &scratch.line)
+                    dictionary.addToken(token, hash: h, rows: &scratch.rows, scratch: &scratch.line)
                     for j in 0..<dim { wordSum[j] = 0 }
                     scratch.rows.withUnsafeBufferPointer { input.addRows($0, to: wordSum) }
                     for j in 0..<dim { hidden[j] += wordSum[j] }
