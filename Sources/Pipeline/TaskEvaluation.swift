@@ -70,6 +70,12 @@ public enum TaskEvaluation {
             throw ExecutorError(message: "evaluation set '\(evaluation.name)': \(path) does not exist"
                 + (evaluation.generated != nil ? " (run `plm make-sft` first)" : ""))
         }
+        return try records(path: path)
+    }
+
+    /// The records of an evaluation file: one JSON object per non-blank line; a line that is not one is
+    /// an error naming the file and line.
+    public static func records(path: String) throws -> [[String: JSONValue]] {
         var records: [[String: JSONValue]] = []
         var lineNumber = 0
         for line in try FileInput.readAll(path: path).split(separator: 0x0A, omittingEmptySubsequences: false) {
@@ -86,9 +92,18 @@ public enum TaskEvaluation {
     /// The scored items of `evaluation`. Records without both `prompt` and `answer` (text kept only for
     /// decontamination) are left out.
     public static func items(of evaluation: ManifestEvaluation, layout: RunLayout) throws -> [EvaluationItem] {
-        try records(of: evaluation, layout: layout).enumerated().compactMap { index, record in
+        items(of: try records(of: evaluation, layout: layout), name: evaluation.name)
+    }
+
+    /// The scored items of an evaluation file (records without both `prompt` and `answer` are left out).
+    public static func items(path: String) throws -> [EvaluationItem] {
+        items(of: try records(path: path), name: (path as NSString).lastPathComponent)
+    }
+
+    static func items(of records: [[String: JSONValue]], name: String) -> [EvaluationItem] {
+        records.enumerated().compactMap { index, record in
             guard let prompt = record["prompt"]?.stringValue, let answer = record["answer"]?.stringValue else { return nil }
-            return EvaluationItem(id: record["id"]?.stringValue ?? "\(evaluation.name)#\(index)", prompt: prompt, answer: answer)
+            return EvaluationItem(id: record["id"]?.stringValue ?? "\(name)#\(index)", prompt: prompt, answer: answer)
         }
     }
 
