@@ -270,3 +270,14 @@ struct StageGraphTests {
         #expect(unknown?.message.contains("no stage 'packing'") == true)
     }
 }
+
+@Suite struct ReportDropOrderTests {
+    @Test("drop reasons are listed by documents, ties by name, whatever the dictionary's order")
+    func tiesAreOrderedByName() {
+        let reasons: [String: (Int, Int)] = ["language/it": (5, 13048), "gopher_quality/gopher_too_many_hashes": (5, 18044),
+                                             "c4/lorem_ipsum": (9, 10), "pii/email": (1, 7)]
+        let drops = RunReport.orderedDrops(stage: "filter", reasons: reasons)
+        #expect(drops.map(\.reason) == ["c4/lorem_ipsum", "gopher_quality/gopher_too_many_hashes", "language/it", "pii/email"])
+        #expect(drops[1] == RunReport.Drop(stage: "filter", reason: "gopher_quality/gopher_too_many_hashes", documents: 5, bytes: 18044))
+    }
+}

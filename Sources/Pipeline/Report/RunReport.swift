@@ -138,12 +138,17 @@ public struct RunReport: Codable, Sendable {
                     reasons[reason, default: (0, 0)].1 += counts.skippedBytes[reason] ?? 0
                 }
             }
-            for (reason, value) in reasons.sorted(by: { $0.value.0 > $1.value.0 }) {
-                drops.append(Drop(stage: stage == "dedup/remove" ? "dedup" : stage, reason: reason, documents: value.0,
-                                  bytes: value.1))
-            }
+            drops += orderedDrops(stage: stage == "dedup/remove" ? "dedup" : stage, reasons: reasons)
         }
         return (rows, drops)
+    }
+
+    /// A stage's drop reasons, most documents first and ties by name, so that the same run always writes
+    /// the same report (a dictionary's order changes from one process to the next).
+    static func orderedDrops(stage: String, reasons: [String: (Int, Int)]) -> [Drop] {
+        reasons.sorted { ($0.value.0, $1.key) > ($1.value.0, $0.key) }.map { reason, value in
+            Drop(stage: stage, reason: reason, documents: value.0, bytes: value.1)
+        }
     }
 
     /// Text lengths of every document under `folder` (`<source>/<task>.jsonl.zst`), in powers-of-two bins.
