@@ -62,13 +62,12 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let loaded = try model.load()
         let engine = model.engine(loaded)
+        // validate() lets exactly one of --data and --task through.
         guard let data else { return try score(task: task ?? "", engine: engine, loaded: loaded) }
         let result = try Evaluator.evaluate(engine: engine, data: data, tokenizer: loaded.tokenizer?.tokenizer,
                                             maxSamples: maxSamples)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            try Console.printJSON(result)
             return
         }
         print("data            \(result.data) (\(result.samples) samples, \(result.tokens) tokens)")
@@ -100,9 +99,7 @@ struct EvalCommand: ParsableCommand {
         let score = try TaskEvaluation.score(items, replier: replier, scorer: ManifestEvaluation.ScorerKind(rawValue: scorer) ?? .arithmetic,
                                              maxItems: maxItems, maxTokens: taskMaxTokens)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(score), as: UTF8.self))
+            try Console.printJSON(score)
             return
         }
         print("task            \(task) (\(score.total) items scored, \(score.tooLong) too long for the context)")

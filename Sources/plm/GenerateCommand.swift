@@ -64,9 +64,7 @@ struct GenerateCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(piece.utf8))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            try Console.printJSON(result)
         } else {
             FileHandle.standardOutput.write(Data("\n".utf8))   // unbuffered, like the streamed text
         }
