@@ -14,6 +14,8 @@ public struct Q8GatherPlan {
     public let blocks: UnsafePointer<Int32>
     public let slots: UnsafePointer<Int32>
     public let groups: Int
+    /// Active columns (slots that are not padding).
+    public let active: Int
     /// Per block: the factor of its scales (nil: 1): x's block scales when `weights` are x's quantized
     /// bytes, so that each block's sum is exactly the dense product's integer sum.
     public let blockFactors: UnsafePointer<Float>?
@@ -62,8 +64,69 @@ public struct Q8GatherPlan {
         self.blocks = UnsafePointer(blocks)
         self.slots = UnsafePointer(slots)
         groups = group
+        active = count
         self.blockFactors = blockFactors
     }
+
+    /// Slots and groups `init(quantized:...)` may write for x of `blocks` blocks.
+    @inlinable
+    public static func capacity(blocks: Int) -> (slots: Int, groups: Int) { capacity(count: 32 &* blocks, blocks: blocks) }
+
+    /// The plan of x as quantized into `x` (the integer product's: the coefficients are x's bytes, each
+    /// block's factor x's scale), made straight from the bytes: a mask of each block's non-zero bytes,
+    /// then one step per set bit. It runs on one thread before the workers split the outputs; the pass
+    /// over every column that lists the float path's `indices` took as long as the product it fed.
+    /// Memory as `capacity(blocks:)` sizes it; `pairs` half the slots.
+    @inlinable
+    public init(quantized x: Q8ActivationLayout, rowStride: Int, rowOffsets: UnsafeMutablePointer<Int>,
+                weights: UnsafeMutablePointer<Float>, blocks: UnsafeMutablePointer<Int32>,
+                slots: UnsafeMutablePointer<Int32>, pairs: UnsafeMutablePointer<Int32>) {
+        var slot = 0, group = 0, count = 0
+        for block in 0..<x.blocks {
+            let bytes = UnsafeRawPointer(x.quants + block &* 32)
+            var mask: UInt64 = 0
+            for word in 0..<4 {
+                mask |= nonzeroBytes(bytes.loadUnaligned(fromByteOffset: word &* 8, as: UInt64.self)) << (word &* 8)
+            }
+            guard mask != 0 else { continue }
+            let first = slot
+            while mask != 0 {
+                let lane = mask.trailingZeroBitCount
+                mask &= mask &- 1
+                rowOffsets[slot] = (block &* 32 &+ lane) &* rowStride
+                weights[slot] = Float(bytes.load(fromByteOffset: lane, as: Int8.self))
+                slot &+= 1
+            }
+            count &+= slot &- first
+            while (slot &- first) & 3 != 0 {
+                rowOffsets[slot] = rowOffsets[first]
+                weights[slot] = 0
+                slot &+= 1
+            }
+            blocks[group] = Int32(block)
+            slots[group] = Int32(slot &- first)
+            group &+= 1
+        }
+        for pair in 0..<(slot >> 1) { pairs[pair] = packedBytePair(weights[2 &* pair], weights[2 &* pair &+ 1]) }
+        self.pairs = UnsafePointer(pairs)
+        self.rowOffsets = UnsafePointer(rowOffsets)
+        self.weights = UnsafePointer(weights)
+        self.blocks = UnsafePointer(blocks)
+        self.slots = UnsafePointer(slots)
+        groups = group
+        active = count
+        blockFactors = UnsafePointer(x.scales)
+    }
+}
+
+/// Bit k (k < 8) set when byte k of `word` (little-endian) is not zero. Per byte, adding 0x7f to its low
+/// seven bits carries into bit 7 unless they are all zero, and cannot carry further; the multiply then
+/// gathers the eight bit 7s into the top byte (byte k's bit lands on bit 56 + k, and no two partial
+/// products meet there).
+@inlinable @inline(__always)
+public func nonzeroBytes(_ word: UInt64) -> UInt64 {
+    let high = ((word & 0x7f7f_7f7f_7f7f_7f7f) &+ 0x7f7f_7f7f_7f7f_7f7f | word) & 0x8080_8080_8080_8080
+    return ((high >> 7) &* 0x0102_0408_1020_4080) >> 56
 }
 
 /// Requests the lines of the rows two groups ahead as a kernel reaches the same columns in the current

@@ -81,36 +81,31 @@ public final class SparseDownProjection: @unchecked Sendable {
             return withUnsafeTemporaryAllocation(byteCount: Q8ActivationLayout.bytes(blocks: blocks), alignment: 64) { memory in
                 let layout = Q8ActivationLayout(blocks: blocks, memory: memory.baseAddress!)
                 MatVec.kernels(level).quantizeQ8Activations(a, into: layout)
-                let quants = layout.quants.assumingMemoryBound(to: Int8.self)
-                var count = 0
-                for j in 0..<inputs {
-                    // Written whether or not it is kept, then kept by the count: no branch to mispredict.
-                    indices[count] = Int32(j)
-                    coefficients[count] = Float(quants[j])
-                    count &+= quants[j] != 0 ? 1 : 0
+                // The zeros are those of the quantized x; each block's integer sum is then multiplied by
+                // (x's scale times the weights' scale), as in the dense product.
+                let capacity = Q8GatherPlan.capacity(blocks: blocks)
+                return withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity.slots) { rowOffsets in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: capacity.slots) { weights in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * capacity.groups + capacity.slots / 2) { groups in
+                    let plan = Q8GatherPlan(quantized: layout, rowStride: rowStride, rowOffsets: rowOffsets.baseAddress!,
+                                            weights: weights.baseAddress!, blocks: groups.baseAddress!,
+                                            slots: groups.baseAddress! + capacity.groups,
+                                            pairs: groups.baseAddress! + 2 * capacity.groups)
+                    run(plan, into: y, threads: threads, level: level)
+                    return plan.active
                 }
-                // Each block's integer sum times (x's scale times the weights' scale), as in the dense product.
-                gather(count, indices: indices, coefficients: coefficients, blockFactors: UnsafePointer(layout.scales),
-                       into: y, threads: threads, level: level)
-                return count
+                }
+                }
             }
         }
-        var count = 0
-        for j in 0..<inputs {
-            // As above: the zeros are scattered at random, so a branch on each would mispredict often.
-            indices[count] = Int32(j)
-            coefficients[count] = a[j]
-            count &+= a[j] != 0 ? 1 : 0
-        }
-        gather(count, indices: indices, coefficients: coefficients, blockFactors: nil, into: y, threads: threads, level: level)
+        let count = listNonzero(a, count: inputs, indices: indices, values: coefficients)
+        gather(count, indices: indices, coefficients: coefficients, into: y, threads: threads, level: level)
         return count
     }
 
-    /// `y += sum over k < count of coefficients[k] * (column indices[k])`, the q8_0 blocks' scales times
-    /// `blockFactors` (nil: 1).
+    /// `y += sum over k < count of coefficients[k] * (column indices[k])`.
     private func gather(_ count: Int, indices: UnsafePointer<Int32>, coefficients: UnsafePointer<Float>,
-                        blockFactors: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
-                        threads: Int, level: MatVecLevel) {
+                        into y: UnsafeMutablePointer<Float>, threads: Int, level: MatVecLevel) {
         guard count > 0 else { return }
         let set = MatVec.kernels(level), base = UnsafeRawPointer(storage.base)
         let workers = KernelWorkers.shared(threads: threads)
@@ -131,24 +126,31 @@ public final class SparseDownProjection: @unchecked Sendable {
             }
             return
         }
-        // q8_0: the blocks' groups are made once, then every worker runs through them on its slice.
+        // q8_0 with x in floats: the blocks' groups are made once, then every worker runs through them.
         let capacity = Q8GatherPlan.capacity(count: count, blocks: inputs / Q8_0.blockValues)
         withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity.slots) { rowOffsets in
         withUnsafeTemporaryAllocation(of: Float.self, capacity: capacity.slots) { weights in
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * capacity.groups + capacity.slots / 2) { groups in
-            // With x quantized (`blockFactors` set), the coefficients are its bytes: the integer kernel.
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * capacity.groups) { groups in
             let plan = Q8GatherPlan(indices: indices, coefficients: coefficients, count: count, rowStride: rowStride,
-                                    blockFactors: blockFactors, rowOffsets: rowOffsets.baseAddress!,
+                                    blockFactors: nil, rowOffsets: rowOffsets.baseAddress!,
                                     weights: weights.baseAddress!, blocks: groups.baseAddress!,
-                                    slots: groups.baseAddress! + capacity.groups,
-                                    pairs: blockFactors == nil ? nil : groups.baseAddress! + 2 * capacity.groups)
-            workers.forEachChunk(outputs, chunks: workers.threads, minimumChunk: minimumColumns) { range in
-                set.accumulateGatheredQ8(quants: base + range.lowerBound, scales: scales! + range.lowerBound * 2,
-                                         scaleStride: outputs * 2, plan: plan, columns: range.count,
-                                         into: y + range.lowerBound)
-            }
+                                    slots: groups.baseAddress! + capacity.groups, pairs: nil)
+            run(plan, into: y, threads: threads, level: level)
         }
         }
+        }
+    }
+
+    /// The q8_0 product of `plan`, each worker on a slice of the outputs.
+    private func run(_ plan: Q8GatherPlan, into y: UnsafeMutablePointer<Float>, threads: Int, level: MatVecLevel) {
+        guard plan.active > 0 else { return }
+        let set = MatVec.kernels(level), base = UnsafeRawPointer(storage.base)
+        let workers = KernelWorkers.shared(threads: threads)
+        let minimumColumns = max(64, (1 << 14) / plan.active)
+        workers.forEachChunk(outputs, chunks: workers.threads, minimumChunk: minimumColumns) { range in
+            set.accumulateGatheredQ8(quants: base + range.lowerBound, scales: scales! + range.lowerBound * 2,
+                                     scaleStride: outputs * 2, plan: plan, columns: range.count,
+                                     into: y + range.lowerBound)
         }
     }
 }
