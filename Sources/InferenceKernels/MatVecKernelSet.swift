@@ -49,6 +49,9 @@ public protocol MatVecKernelSet {
     /// `y[r] = dot(row r, x')` for q8_0 rows and x' quantized by `quantizeQ8Activations`.
     static func matVecQ8Activations(weights: UnsafeRawPointer, rowStride: Int, rows: Int,
                                     activations: Q8ActivationLayout, into y: UnsafeMutablePointer<Float>)
+    /// `y[k] = dot(row indices[k], x')` for k in 0..<count, q8_0 rows and x' as above.
+    static func matVecQ8ActivationsGathered(weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>,
+                                            count: Int, activations: Q8ActivationLayout, into y: UnsafeMutablePointer<Float>)
     /// `y_j[r] = dot(row r, x_j)` for the four vectors of `batch`, f32 rows.
     static func matVecF32Batch4(weights: UnsafeRawPointer, rowStride: Int, rows: Int, columns: Int, batch: Batch4)
     /// The same for f16 rows.

@@ -102,6 +102,14 @@ public enum PortableKernels: MatVecKernelSet {
     }
 
     @inline(never)
+    public static func matVecQ8ActivationsGathered(weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>,
+                                                   count: Int, activations: Q8ActivationLayout,
+                                                   into y: UnsafeMutablePointer<Float>) {
+        InferenceKernels.matVecQ8ActivationsGathered(PortableLevel.self, weights: weights, rowStride: rowStride, indices: indices,
+                                                     count: count, activations: activations, into: y)
+    }
+
+    @inline(never)
     public static func matVecQ8Activations(weights: UnsafeRawPointer, rowStride: Int, rows: Int,
                                            activations: Q8ActivationLayout, into y: UnsafeMutablePointer<Float>) {
         InferenceKernels.matVecQ8Activations(PortableLevel.self, weights: weights, rowStride: rowStride, rows: rows,

@@ -20,6 +20,29 @@ public func matVecQ8Activations<Level: ByteDotLevel>(
     _: Level.Type, weights: UnsafeRawPointer, rowStride: Int, rows: Int, activations: Q8ActivationLayout,
     into y: UnsafeMutablePointer<Float>
 ) {
+    matVecQ8Activations(Level.self, weights: weights, rowStride: rowStride, rows: rows, indices: nil,
+                        activations: activations, into: y)
+}
+
+/// `y[k] = dot(row indices[k], x')` for k in 0..<count: the rows a predictor chose, four at a time
+/// whatever x's size, since scattered rows wait on memory and four rows keep four streams in flight.
+/// Each row gets the operations it gets in `matVecQ8Activations`, so its value is the same.
+@inlinable
+public func matVecQ8ActivationsGathered<Level: ByteDotLevel>(
+    _: Level.Type, weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>, count: Int,
+    activations: Q8ActivationLayout, into y: UnsafeMutablePointer<Float>
+) {
+    matVecQ8Activations(Level.self, weights: weights, rowStride: rowStride, rows: count, indices: indices,
+                        activations: activations, into: y)
+}
+
+/// Both forms: row k is `indices[k]` when given, else k.
+@inlinable @inline(__always)
+func matVecQ8Activations<Level: ByteDotLevel>(
+    _: Level.Type, weights: UnsafeRawPointer, rowStride: Int, rows: Int, indices: UnsafePointer<Int32>?,
+    activations: Q8ActivationLayout, into y: UnsafeMutablePointer<Float>
+) {
+    @inline(__always) func start(_ k: Int) -> UnsafeRawPointer { weights + (indices.map { Int($0[k]) } ?? k) &* rowStride }
     let blocks = activations.blocks
     let pairEnd = blocks & ~1
     @inline(__always) func add(_ sum: inout Level.Vector, _ row: UnsafeRawPointer, _ block: Int) {
@@ -28,8 +51,9 @@ public func matVecQ8Activations<Level: ByteDotLevel>(
         Level.multiplyAdd(&sum, dots, Level.Vector(repeating: q8Scale(w) * activations.scales[block]))
     }
     var row = 0
-    while groupsRows(xBytes: Q8ActivationLayout.bytes(blocks: blocks)) && row &+ 4 <= rows {
-        let r0 = weights + row &* rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride, r3 = r2 + rowStride
+    let grouped = indices != nil || groupsRows(xBytes: Q8ActivationLayout.bytes(blocks: blocks))
+    while grouped && row &+ 4 <= rows {
+        let r0 = start(row), r1 = start(row &+ 1), r2 = start(row &+ 2), r3 = start(row &+ 3)
         var a0 = Level.Vector(), a1 = Level.Vector(), a2 = Level.Vector(), a3 = Level.Vector()
         var b0 = Level.Vector(), b1 = Level.Vector(), b2 = Level.Vector(), b3 = Level.Vector()
         var block = 0
@@ -57,7 +81,7 @@ public func matVecQ8Activations<Level: ByteDotLevel>(
         row &+= 4
     }
     while row < rows {
-        let r0 = weights + row &* rowStride
+        let r0 = start(row)
         var a0 = Level.Vector(), b0 = Level.Vector()
         var block = 0
         while block < pairEnd {

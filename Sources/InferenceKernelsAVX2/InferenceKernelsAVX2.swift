@@ -109,6 +109,14 @@ public enum AVX2Kernels: MatVecKernelSet {
     }
 
     @inline(never)
+    public static func matVecQ8ActivationsGathered(weights: UnsafeRawPointer, rowStride: Int, indices: UnsafePointer<Int32>,
+                                                   count: Int, activations: Q8ActivationLayout,
+                                                   into y: UnsafeMutablePointer<Float>) {
+        InferenceKernels.matVecQ8ActivationsGathered(AVX2ByteDotLevel.self, weights: weights, rowStride: rowStride, indices: indices,
+                                                     count: count, activations: activations, into: y)
+    }
+
+    @inline(never)
     public static func matVecQ8Activations(weights: UnsafeRawPointer, rowStride: Int, rows: Int,
                                            activations: Q8ActivationLayout, into y: UnsafeMutablePointer<Float>) {
         InferenceKernels.matVecQ8Activations(AVX2ByteDotLevel.self, weights: weights, rowStride: rowStride, rows: rows,

@@ -53,7 +53,8 @@ public enum MatVec {
     }
 
     /// `y[k] = dot(row indices[k] of w, x)` for k in 0..<count (indices ascending): the rows a predictor
-    /// chose. Runs of consecutive rows go to the kernels as one product; x is quantized once for q8_0.
+    /// chose. With x quantized (q8_0) one gathered kernel takes a chunk's rows, four at a time; otherwise
+    /// runs of consecutive rows go to the kernels as one product. x is quantized once for q8_0.
     /// Split over `threads` threads by index ranges, each row computed as in the full product.
     public static func multiplyRows(_ w: WeightMatrix, indices: UnsafePointer<Int32>, count: Int, x: UnsafePointer<Float>,
                                     into y: UnsafeMutablePointer<Float>, threads: Int, level: MatVecLevel = .active,
@@ -63,6 +64,14 @@ public enum MatVec {
         withOperand(w, x: x, level: level, q8: q8) { operand in
             let workers = KernelWorkers.shared(threads: threads)
             workers.forEachChunk(count, chunks: 4 * workers.threads, minimumChunk: minimumRows) { range in
+                if case .quantized(let layout) = operand {
+                    // One call for the chunk's rows, four at a time: a call per run of consecutive rows
+                    // (mostly one row) cost more than the rows.
+                    kernels(level).matVecQ8ActivationsGathered(weights: w.data, rowStride: w.rowBytes,
+                                                               indices: indices + range.lowerBound, count: range.count,
+                                                               activations: layout, into: y + range.lowerBound)
+                    return
+                }
                 var k = range.lowerBound
                 while k < range.upperBound {
                     var end = k + 1
