@@ -24,6 +24,30 @@ import Testing
         }
     }
 
+    /// NaN or infinity in x makes every output NaN, as in the dense product, on every path and level.
+    @Test(arguments: [WeightType.f32, .f16, .q8_0], [Float.nan, .infinity])
+    func nonFiniteActivationsGiveNaNAsTheDenseProductDoes(type: WeightType, bad: Float) {
+        let outputs = 40, inputs = 64
+        let dense = WeightMatrix.converting(MatVecFixture.values(outputs * inputs, seed: 41), rows: outputs,
+                                            columns: inputs, to: type, threads: 1)
+        let sparse = SparseDownProjection(transposing: dense, threads: 1)
+        var a = MatVecFixture.values(inputs, seed: 42).map { max(0, $0) }
+        a[37] = bad
+        let methods: [Q8Method?] = type == .q8_0 ? Q8Method.allCases : [nil]
+        for level in MatVecLevel.allCases where level.isSupported {
+            for method in methods {
+                var expected = [Float](repeating: 0, count: outputs)
+                MatVec.multiply(dense, x: a, into: &expected, rows: 0..<outputs, level: level, q8: method)
+                var y = [Float](repeating: 0, count: outputs)
+                var indices = [Int32](repeating: 0, count: inputs), coefficients = [Float](repeating: 0, count: inputs)
+                sparse.accumulate(a, into: &y, indices: &indices, coefficients: &coefficients, threads: 1,
+                                  level: level, q8: method)
+                #expect(expected.allSatisfy { !$0.isFinite }, "the dense product's own rule")
+                #expect(y.allSatisfy { !$0.isFinite }, "\(type) \(level) \(String(describing: method)) \(bad)")
+            }
+        }
+    }
+
     @Test(arguments: [0, 5, 32, 70, 2048])
     func listNonzeroListsTheNonzeroEntriesInOrder(count: Int) {
         var a = MatVecFixture.values(count, seed: 3).map { $0 > 0.3 ? $0 : 0 }

@@ -81,6 +81,12 @@ public final class SparseDownProjection: @unchecked Sendable {
             return withUnsafeTemporaryAllocation(byteCount: Q8ActivationLayout.bytes(blocks: blocks), alignment: 64) { memory in
                 let layout = Q8ActivationLayout(blocks: blocks, memory: memory.baseAddress!)
                 MatVec.kernels(level).quantizeQ8Activations(a, into: layout)
+                // A block holding NaN or infinity is quantized to zero bytes with a NaN scale, which the
+                // plan would skip; the dense product gives NaN everywhere, and so does this one.
+                for block in 0..<blocks where layout.scales[block].isNaN {
+                    for i in 0..<outputs { y[i] = .nan }
+                    return 0
+                }
                 // The zeros are those of the quantized x; each block's integer sum is then multiplied by
                 // (x's scale times the weights' scale), as in the dense product.
                 let capacity = Q8GatherPlan.capacity(blocks: blocks)
