@@ -19,8 +19,8 @@ public struct Q8GatherPlan {
     /// Per block: the factor of its scales (nil: 1): x's block scales when `weights` are x's quantized
     /// bytes, so that each block's sum is exactly the dense product's integer sum.
     public let blockFactors: UnsafePointer<Float>?
-    /// When `weights` are x's bytes: per two slots, the two as `packedBytePair` makes them, for
-    /// `accumulateGatheredQ8Integers`.
+    /// When `weights` are x's bytes (`init(quantized:)`): per two slots, the two as `packedBytePair`
+    /// makes them, for `accumulateGatheredQ8Integers`.
     public let pairs: UnsafePointer<Int32>?
 
     /// Slots and groups `init` may write for `count` active columns of `blocks` blocks.
@@ -29,14 +29,13 @@ public struct Q8GatherPlan {
         (count &+ 3 &* min(blocks, count), min(blocks, count))
     }
 
-    /// Groups the active columns `indices[0..<count]` (ascending) with their coefficients `c`, rows
-    /// `rowStride` bytes apart, into the given memory (sized by `capacity`; `pairs` half the slots, when
-    /// the coefficients are x's bytes).
+    /// Groups the active columns `indices[0..<count]` (ascending) with their float coefficients `c` (x in
+    /// f32: the float kernel, every block's factor 1), rows `rowStride` bytes apart, into the given memory
+    /// (sized by `capacity`).
     @inlinable
     public init(indices: UnsafePointer<Int32>, coefficients c: UnsafePointer<Float>, count: Int, rowStride: Int,
-                blockFactors: UnsafePointer<Float>?, rowOffsets: UnsafeMutablePointer<Int>,
-                weights: UnsafeMutablePointer<Float>, blocks: UnsafeMutablePointer<Int32>,
-                slots: UnsafeMutablePointer<Int32>, pairs: UnsafeMutablePointer<Int32>?) {
+                rowOffsets: UnsafeMutablePointer<Int>, weights: UnsafeMutablePointer<Float>,
+                blocks: UnsafeMutablePointer<Int32>, slots: UnsafeMutablePointer<Int32>) {
         var start = 0, slot = 0, group = 0
         while start < count {
             let block = Int(indices[start]) >> 5
@@ -55,17 +54,22 @@ public struct Q8GatherPlan {
             group &+= 1
             start = end
         }
-        if let pairs {
-            for pair in 0..<(slot >> 1) { pairs[pair] = packedBytePair(weights[2 &* pair], weights[2 &* pair &+ 1]) }
-        }
-        self.pairs = UnsafePointer(pairs)
+        self.init(rowOffsets: rowOffsets, weights: weights, blocks: blocks, slots: slots, groups: group, active: count,
+                  blockFactors: nil, pairs: nil)
+    }
+
+    @inlinable
+    init(rowOffsets: UnsafeMutablePointer<Int>, weights: UnsafeMutablePointer<Float>, blocks: UnsafeMutablePointer<Int32>,
+         slots: UnsafeMutablePointer<Int32>, groups: Int, active: Int, blockFactors: UnsafePointer<Float>?,
+         pairs: UnsafeMutablePointer<Int32>?) {
         self.rowOffsets = UnsafePointer(rowOffsets)
         self.weights = UnsafePointer(weights)
         self.blocks = UnsafePointer(blocks)
         self.slots = UnsafePointer(slots)
-        groups = group
-        active = count
+        self.groups = groups
+        self.active = active
         self.blockFactors = blockFactors
+        self.pairs = UnsafePointer(pairs)
     }
 
     /// Slots and groups `init(quantized:...)` may write for x of `blocks` blocks.
@@ -108,14 +112,8 @@ public struct Q8GatherPlan {
             group &+= 1
         }
         for pair in 0..<(slot >> 1) { pairs[pair] = packedBytePair(weights[2 &* pair], weights[2 &* pair &+ 1]) }
-        self.pairs = UnsafePointer(pairs)
-        self.rowOffsets = UnsafePointer(rowOffsets)
-        self.weights = UnsafePointer(weights)
-        self.blocks = UnsafePointer(blocks)
-        self.slots = UnsafePointer(slots)
-        groups = group
-        active = count
-        blockFactors = UnsafePointer(x.scales)
+        self.init(rowOffsets: rowOffsets, weights: weights, blocks: blocks, slots: slots, groups: group, active: count,
+                  blockFactors: UnsafePointer(x.scales), pairs: pairs)
     }
 }
 

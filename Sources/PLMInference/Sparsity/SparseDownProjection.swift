@@ -83,8 +83,8 @@ public final class SparseDownProjection: @unchecked Sendable {
                 MatVec.kernels(level).quantizeQ8Activations(a, into: layout)
                 // A block holding NaN or infinity is quantized to zero bytes with a NaN scale, which the
                 // plan would skip; the dense product gives NaN everywhere, and so does this one.
-                for block in 0..<blocks where layout.scales[block].isNaN {
-                    for i in 0..<outputs { y[i] = .nan }
+                if (0..<blocks).contains(where: { layout.scales[$0].isNaN }) {
+                    y.update(repeating: .nan, count: outputs)
                     return 0
                 }
                 // The zeros are those of the quantized x; each block's integer sum is then multiplied by
@@ -138,9 +138,8 @@ public final class SparseDownProjection: @unchecked Sendable {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: capacity.slots) { weights in
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * capacity.groups) { groups in
             let plan = Q8GatherPlan(indices: indices, coefficients: coefficients, count: count, rowStride: rowStride,
-                                    blockFactors: nil, rowOffsets: rowOffsets.baseAddress!,
-                                    weights: weights.baseAddress!, blocks: groups.baseAddress!,
-                                    slots: groups.baseAddress! + capacity.groups, pairs: nil)
+                                    rowOffsets: rowOffsets.baseAddress!, weights: weights.baseAddress!,
+                                    blocks: groups.baseAddress!, slots: groups.baseAddress! + capacity.groups)
             run(plan, into: y, threads: threads, level: level)
         }
         }
