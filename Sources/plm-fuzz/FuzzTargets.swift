@@ -16,12 +16,16 @@ enum FuzzTarget: String, CaseIterable {
     case yaml, jsonl, html, tokenizer, mdsIndex = "mds-index", mdsShard = "mds-shard", safetensors, gguf
     case mo, fasttext
 
-    /// Scratch folder of this process (libFuzzer runs one input at a time per process).
+    /// Scratch folder of this process (libFuzzer runs one input at a time per process), removed when the
+    /// process exits so that neither fuzzing nor the replay tests leave one behind per run.
     static let scratch: String = {
-        let folder = NSTemporaryDirectory() + "plm-fuzz-\(getpid())"
+        let folder = scratchPath()
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: FuzzTarget.scratchPath()) }
         return folder
     }()
+
+    private static func scratchPath() -> String { NSTemporaryDirectory() + "plm-fuzz-\(getpid())" }
 
     static func file(_ name: String, _ bytes: UnsafeRawBufferPointer) -> String {
         let path = scratch + "/" + name

@@ -86,7 +86,9 @@ struct ExternalComponentsTests {
             let key = (0..<Int(state >> 61)).map { UInt8(truncatingIfNeeded: state >> (8 * UInt64($0 + 1))) & 0x3 }
             records.append((key, [UInt8(truncatingIfNeeded: state >> 40)]))
         }
-        let sorter = try ExternalSorter(folder: Self.folder(), bufferBytes: 2048, fanIn: 3)
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let sorter = try ExternalSorter(folder: folder, bufferBytes: 2048, fanIn: 3)
         for (key, payload) in records { try sorter.append(key: key, payload: payload) }
         var out: [([UInt8], [UInt8])] = []
         try sorter.finish { out.append((Array($0), Array($1))) }

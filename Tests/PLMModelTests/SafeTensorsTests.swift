@@ -2,13 +2,20 @@ import Foundation
 import Testing
 @testable import PLMModel
 
-/// A fresh temporary folder per test.
+/// A fresh temporary folder per test, inside one folder of this test process that is removed when it exits
+/// (the tests run in parallel, so no test can remove a shared parent itself).
 func temporaryFolder(_ name: String = #function) -> String {
-    let path = NSTemporaryDirectory() + "plm-model-tests-" + name.filter { $0.isLetter || $0.isNumber }
-        + "-" + UUID().uuidString
+    let path = testProcessFolder + "/" + name.filter { $0.isLetter || $0.isNumber } + "-" + UUID().uuidString
     try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
+
+private func testProcessFolderPath() -> String { NSTemporaryDirectory() + "plm-model-tests-\(getpid())" }
+
+private let testProcessFolder: String = {
+    atexit { try? FileManager.default.removeItem(atPath: testProcessFolderPath()) }
+    return testProcessFolderPath()
+}()
 
 /// The folder of torch-made golden files (Benchmarks/torch/parity_golden), found from this source file.
 func goldenFolder(_ name: String) -> String {
