@@ -55,8 +55,22 @@ public struct CatalogCorpus: Sendable {
     public static func read(_ files: [CatalogFile]) -> CatalogCorpus {
         var corpus = CatalogCorpus()
         var seen: Set<LabelledKey> = []
+        // The English originals recur in every locale's copy of a package's catalog (199 locales here), and
+        // `clean` is a function of the message alone: each distinct original is cleaned once.
+        var cleanedOriginals: [String: Result<String, CatalogCut>] = [:]
         func add(_ label: String, _ package: String, _ message: String) {
-            switch CatalogText.clean(message) {
+            let cleaned: Result<String, CatalogCut>
+            if label == LocaleLabel.english {
+                if let known = cleanedOriginals[message] {
+                    cleaned = known
+                } else {
+                    cleaned = CatalogText.clean(message)
+                    cleanedOriginals[message] = cleaned
+                }
+            } else {
+                cleaned = CatalogText.clean(message)
+            }
+            switch cleaned {
             case .failure(let cut):
                 corpus.cuts[cut, default: 0] += 1
             case .success(let text):

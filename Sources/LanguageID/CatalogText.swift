@@ -24,7 +24,7 @@ public enum CatalogText {
     public static func clean(_ message: String) -> Result<String, CatalogCut> {
         // Identifiers are judged before stripping, which would take the `_` out of `file_name`.
         // Mnemonic markers (`_Open`, `文件(_F)`) are not identifier syntax.
-        let raw = message.split(whereSeparator: { $0.isWhitespace })
+        let raw = message.split(whereSeparator: ScalarTraits.isWhitespace)
         if raw.count == 1, looksLikeIdentifier(withoutMnemonic(raw[0])) {
             return .failure(.identifier)
         }
@@ -34,11 +34,10 @@ public enum CatalogText {
         var others = 0
         var spacelessLetters = 0
         for scalar in text.unicodeScalars where scalar != " " {
-            if scalar.properties.isAlphabetic {
+            if ScalarTraits.isAlphabetic(scalar) {
                 letters += 1
                 if isSpaceless(scalar) { spacelessLetters += 1 }
-            } else if !scalar.properties.isDiacritic && scalar.properties.generalCategory != .nonspacingMark
-                        && scalar.properties.generalCategory != .spacingMark {
+            } else if ScalarTraits.isOtherThanMark(scalar) {
                 others += 1
             }
         }
@@ -79,11 +78,9 @@ public enum CatalogText {
         // camelCase or a dotted name: a lowercase letter followed by an uppercase one, or a letter.letter.
         let scalars = Array(word.unicodeScalars)
         for index in 1..<max(1, scalars.count) {
-            let previous = scalars[index - 1].properties
-            let current = scalars[index].properties
-            if previous.isLowercase && current.isUppercase { return true }
+            if ScalarTraits.isLowercase(scalars[index - 1]) && ScalarTraits.isUppercase(scalars[index]) { return true }
             if scalars[index - 1] == ".", index + 1 < scalars.count, index >= 2,
-               scalars[index - 2].properties.isAlphabetic, scalars[index + 1].properties.isAlphabetic { return true }
+               ScalarTraits.isAlphabetic(scalars[index - 2]), ScalarTraits.isAlphabetic(scalars[index + 1]) { return true }
         }
         return false
     }
@@ -96,7 +93,7 @@ public enum CatalogText {
         var index = 0
         var pendingSpace = false
         func emit(_ scalar: Unicode.Scalar) {
-            if scalar.properties.isWhitespace || scalar.value < 0x20 {
+            if ScalarTraits.isWhitespace(scalar) || scalar.value < 0x20 {
                 pendingSpace = !output.isEmpty
                 return
             }
@@ -111,8 +108,8 @@ public enum CatalogText {
                 index = end
                 continue
             }
-            if (scalar == "_" || scalar == "&"), index + 1 < input.count, input[index + 1].properties.isAlphabetic,
-               index == 0 || !input[index - 1].properties.isAlphabetic || input[index - 1] == "(" || scalar == "_" {
+            if (scalar == "_" || scalar == "&"), index + 1 < input.count, ScalarTraits.isAlphabetic(input[index + 1]),
+               index == 0 || !ScalarTraits.isAlphabetic(input[index - 1]) || input[index - 1] == "(" || scalar == "_" {
                 // A mnemonic marker: drop the marker, keep the letter. `&amp;` and the like stay entities.
                 if scalar == "&", let semicolon = input[index...].prefix(10).firstIndex(of: ";"), semicolon > index + 1 {
                     index = semicolon + 1
@@ -151,27 +148,27 @@ public enum CatalogText {
                 cursor += 1
             }
             guard cursor < input.count else { return cursor > index + 1 ? cursor : nil }
-            if input[cursor].properties.isAlphabetic && input[cursor].isASCII { return cursor + 1 }
+            if ScalarTraits.isAlphabetic(input[cursor]) && input[cursor].isASCII { return cursor + 1 }
             return cursor > index + 1 ? cursor : nil                       // %1 (Qt)
         case "{":
             guard let close = input[index...].prefix(40).firstIndex(of: "}") else { return nil }
             let inside = input[(index + 1)..<close]
             return inside.contains(" ") ? nil : close + 1
         case "$":
-            guard let next, next == "{" || next.properties.isUppercase || next == "_" else { return nil }
+            guard let next, next == "{" || ScalarTraits.isUppercase(next) || next == "_" else { return nil }
             var cursor = index + 1
             if next == "{" { return input[index...].firstIndex(of: "}").map { $0 + 1 } }
-            while cursor < input.count, input[cursor].properties.isAlphabetic || input[cursor] == "_"
+            while cursor < input.count, ScalarTraits.isAlphabetic(input[cursor]) || input[cursor] == "_"
                     || ("0"..."9").contains(input[cursor]) { cursor += 1 }
             return cursor
         case "<":
-            guard let next, next.properties.isAlphabetic || next == "/" || next == "!" else { return nil }
+            guard let next, ScalarTraits.isAlphabetic(next) || next == "/" || next == "!" else { return nil }
             return input[index...].prefix(200).firstIndex(of: ">").map { $0 + 1 }
         case "\u{1B}":
             // Terminal escape: ESC [ params letter.
             var cursor = index + 1
             if cursor < input.count, input[cursor] == "[" { cursor += 1 }
-            while cursor < input.count, !input[cursor].properties.isAlphabetic { cursor += 1 }
+            while cursor < input.count, !ScalarTraits.isAlphabetic(input[cursor]) { cursor += 1 }
             return min(cursor + 1, input.count)
         default:
             return nil

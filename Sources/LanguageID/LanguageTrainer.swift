@@ -105,9 +105,13 @@ public struct LanguageTrainer {
         gradient.withUnsafeMutableBufferPointer { gradient in
         scores.withUnsafeMutableBufferPointer { scores in
             for j in 0..<dim { hidden[j] = 0; gradient[j] = 0 }
-            for row in rows {
-                let base = Int(row) * dim
-                for j in 0..<dim { hidden[j] += input[base + j] }
+            if dim % 8 == 0 {
+                sumRowsByEight(rows, input: UnsafeBufferPointer(input), dim: dim, into: hidden)
+            } else {
+                for row in rows {
+                    let base = Int(row) * dim
+                    for j in 0..<dim { hidden[j] += input[base + j] }
+                }
             }
             let scale = 1 / Float(rows.count)
             for j in 0..<dim { hidden[j] *= scale }
@@ -120,17 +124,82 @@ public struct LanguageTrainer {
             for label in 0..<labelCount {
                 let alpha = rate * ((label == target ? 1 : 0) - scores[label])
                 let base = label * dim
+                if dim % 8 == 0 {
+                    stepByEight(alpha: alpha, output: output.baseAddress! + base, hidden: UnsafeBufferPointer(hidden),
+                                gradient: gradient)
+                    continue
+                }
                 for j in 0..<dim {
                     gradient[j] += alpha * output[base + j]
                     output[base + j] += alpha * hidden[j]
                 }
             }
             for j in 0..<dim { gradient[j] *= scale }
+            if dim % 8 == 0 {
+                addByEight(UnsafeBufferPointer(gradient), toRows: rows, input: input, dim: dim)
+                return
+            }
             for row in rows {
                 let base = Int(row) * dim
                 for j in 0..<dim { input[base + j] += gradient[j] }
             }
         }}}}}}
+    }
+
+    // The three loops of `update` over the embedding, eight columns per vector for a `dim` that is a multiple
+    // of eight. Each lane does exactly the scalar loop's operations in its order (no fused multiply-add: this
+    // module is built for baseline x86-64), so the model comes out bit for bit the same; the scalar loops
+    // kept `hidden` in memory, one load and store per element and row.
+
+    /// `hidden = sum of the rows`, row after row.
+    @inline(__always)
+    static func sumRowsByEight(_ rows: UnsafeBufferPointer<Int32>, input: UnsafeBufferPointer<Float>, dim: Int,
+                               into hidden: UnsafeMutableBufferPointer<Float>) {
+        let base = UnsafeRawPointer(input.baseAddress!)
+        let stride = MemoryLayout<Float>.stride
+        for chunk in 0..<dim / 8 {
+            var sum = SIMD8<Float>(repeating: 0)
+            for row in rows {
+                sum += base.loadUnaligned(fromByteOffset: (Int(row) * dim + chunk * 8) * stride, as: SIMD8<Float>.self)
+            }
+            UnsafeMutableRawPointer(hidden.baseAddress!).storeBytes(of: sum, toByteOffset: chunk * 8 * stride, as: SIMD8<Float>.self)
+        }
+    }
+
+    /// One label's step: `gradient += alpha * output row`, then `output row += alpha * hidden`.
+    @inline(__always)
+    static func stepByEight(alpha: Float, output: UnsafeMutablePointer<Float>, hidden: UnsafeBufferPointer<Float>,
+                            gradient: UnsafeMutableBufferPointer<Float>) {
+        let out = UnsafeMutableRawPointer(output)
+        let h = UnsafeRawPointer(hidden.baseAddress!)
+        let g = UnsafeMutableRawPointer(gradient.baseAddress!)
+        let stride = MemoryLayout<Float>.stride
+        let a = SIMD8<Float>(repeating: alpha)
+        for chunk in 0..<hidden.count / 8 {
+            let offset = chunk * 8 * stride
+            let weights = out.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            g.storeBytes(of: g.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + a * weights,
+                         toByteOffset: offset, as: SIMD8<Float>.self)
+            out.storeBytes(of: weights + a * h.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self),
+                           toByteOffset: offset, as: SIMD8<Float>.self)
+        }
+    }
+
+    /// `row += gradient` for each row, in order (a row listed twice gets it twice).
+    @inline(__always)
+    static func addByEight(_ gradient: UnsafeBufferPointer<Float>, toRows rows: UnsafeBufferPointer<Int32>,
+                           input: UnsafeMutableBufferPointer<Float>, dim: Int) {
+        let base = UnsafeMutableRawPointer(input.baseAddress!)
+        let g = UnsafeRawPointer(gradient.baseAddress!)
+        let stride = MemoryLayout<Float>.stride
+        for row in rows {
+            for chunk in 0..<dim / 8 {
+                let offset = (Int(row) * dim + chunk * 8) * stride
+                let sum = base.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                    + g.loadUnaligned(fromByteOffset: chunk * 8 * stride, as: SIMD8<Float>.self)
+                base.storeBytes(of: sum, toByteOffset: offset, as: SIMD8<Float>.self)
+            }
+        }
     }
 }
 
