@@ -172,7 +172,7 @@ def main():
         seconds["ours"] += ours_timing[paths[name]]["seconds"]
     ours_labels = {label for rows in sets.values() for label, _ in rows}
 
-    settings = dict(loss="softmax", dim=16, minn=1, maxn=4, bucket=200000, epoch=5, lr=0.5, minCount=1000000000)
+    settings = dict(loss="softmax", dim=16, minn=1, maxn=4, bucket=200000, epoch=10, lr=0.8, minCount=1000000000)
     peers = {}
     classify, labels, mapping, trained = fasttext_system(os.path.join(args.split, "train.txt"), settings)
     if args.save_fasttext:

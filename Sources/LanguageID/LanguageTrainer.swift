@@ -8,8 +8,10 @@ public struct LanguageTrainerOptions: Sendable, Equatable, Codable {
     public var buckets = 200_000
     public var minn = 1
     public var maxn = 4
-    public var epochs = 5
-    public var learningRate: Float = 0.5
+    /// 10 passes at 0.8 rather than fastText's usual 5 at 0.5 (and the 5 at 0.5 this model had first): on the
+    /// held-out packages 1.4 points more macro accuracy on short texts and 1.5 on joined ones (docs/LANGID.md).
+    public var epochs = 10
+    public var learningRate: Float = 0.8
     public var seed: UInt64 = 0
     /// Most training texts taken per language (spread over its packages): keeps English, whose originals
     /// come from every catalog, from swamping the rest, and bounds training time.

@@ -31,17 +31,18 @@ struct CatalogArguments: ParsableArguments {
     var split: PackageSplit { PackageSplit(testPerMille: heldOutPerMille, seed: splitSeed) }
 }
 
-/// The built-in model's training settings.
+/// The built-in model's training settings; the defaults are `LanguageTrainerOptions`'s, which the pipeline uses.
 struct TrainerArguments: ParsableArguments {
-    @Option(help: "Embedding size.") var dim = 16
-    @Option(help: "Hash buckets for character n-grams.") var buckets = 200_000
-    @Option(help: "Shortest character n-gram.") var minn = 1
-    @Option(help: "Longest character n-gram.") var maxn = 4
-    @Option(help: "Passes over the training texts.") var epochs = 5
-    @Option(help: "Starting learning rate (falls linearly to 0).") var learningRate: Float = 0.5
-    @Option(help: "Most training texts per language.") var maxTexts = 30_000
-    @Option(help: "Fewest training texts for a language to be learnt.") var minTexts = 300
-    @Option(help: "Seed of the initial weights and the order of examples.") var seed: UInt64 = 0
+    private static let defaults = LanguageTrainerOptions()
+    @Option(help: "Embedding size.") var dim = defaults.dim
+    @Option(help: "Hash buckets for character n-grams.") var buckets = defaults.buckets
+    @Option(help: "Shortest character n-gram.") var minn = defaults.minn
+    @Option(help: "Longest character n-gram.") var maxn = defaults.maxn
+    @Option(help: "Passes over the training texts.") var epochs = defaults.epochs
+    @Option(help: "Starting learning rate (falls linearly to 0).") var learningRate: Float = defaults.learningRate
+    @Option(help: "Most training texts per language.") var maxTexts = defaults.maxTextsPerLanguage
+    @Option(help: "Fewest training texts for a language to be learnt.") var minTexts = defaults.minTextsPerLanguage
+    @Option(help: "Seed of the initial weights and the order of examples.") var seed: UInt64 = defaults.seed
 
     func validate() throws {
         guard dim > 0, buckets > 0, minn >= 1, maxn >= minn, epochs > 0, learningRate > 0, maxTexts > 0, minTexts > 0 else {
