@@ -41,6 +41,40 @@ struct CatalogCorpusTests {
     }
 }
 
+extension CatalogCorpusTests {
+    @Test("the corpus is the same read on one worker or several: cuts, duplicates and which package keeps a text")
+    func workersDoNotChangeTheCorpus() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("plm-langid-workers-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // 6 locales x 30 packages: the originals recur in every locale, and each locale's translations recur
+        // across its packages, so deduplication depends on the order in which catalogs are counted.
+        for (locale, word) in [("de", "Datei"), ("fr", "fichier"), ("es", "archivo"), ("it", "file"), ("nl", "bestand"), ("pt_BR", "arquivo")] {
+            for package in 0..<30 {
+                var writer = MOCatalogWriter()
+                writer.messages.append(.init(original: "", translations: ["Content-Type: text/plain; charset=UTF-8\n"]))
+                for message in 0..<12 {
+                    let shared = message % 3 == 0 ? "" : " \(package % 4)"
+                    writer.messages.append(.init(original: "Could not open the file number \(message)\(shared)",
+                                                 translations: ["\(word) \(word) Nummer \(message)\(shared)"]))
+                }
+                writer.messages.append(.init(original: "%s: %d", translations: ["%s: %d"]))
+                try FileSystem.createDirectory("\(root)/\(locale)/LC_MESSAGES")
+                try FileSystem.writeAtomically(writer.bytes(), to: "\(root)/\(locale)/LC_MESSAGES/p\(package).mo")
+            }
+        }
+        try FileSystem.writeAtomically([1, 2, 3], to: "\(root)/de/LC_MESSAGES/zz-broken.mo")
+        let files = CatalogCorpus.catalogFiles(root: root)
+        let one = CatalogCorpus.read(files, workers: 1)
+        #expect(one.catalogs == 180 && one.corrupt.count == 1 && one.duplicates > 1_000)
+        for workers in [2, 3, 7] {
+            let many = CatalogCorpus.read(files, workers: workers)
+            #expect(many.texts == one.texts)
+            #expect(many.cuts == one.cuts && many.duplicates == one.duplicates)
+            #expect(many.catalogs == one.catalogs && many.corrupt == one.corrupt)
+        }
+    }
+}
+
 @Suite("the built-in model on a small locale tree")
 struct BuiltinModelTests {
     @Test("loadOrBuild trains once, writes the model and its manifest, then reads the file")
