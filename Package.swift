@@ -97,7 +97,7 @@ let package = Package(
         ]),
         .executableTarget(name: "plm-bench", dependencies: [
             "CurationTestSupport", "Pipeline", "Stages", "Curation", "CorpusIO", "Tokenization", "Shards", "PLMModel", "PLMInference",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "LanguageID", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Fuzz harnesses for every reader of outside bytes (scripts/fuzz builds them with libFuzzer);
