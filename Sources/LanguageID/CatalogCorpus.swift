@@ -63,45 +63,53 @@ public struct CatalogCorpus: Sendable {
         var seen: Set<LabelledKey> = []
         let workerCount = max(1, workers)
         // The English originals recur in every locale's copy of a package's catalog (199 locales here), and
-        // `clean` is a function of the message alone: each worker cleans each distinct original once.
-        let memos = OriginalMemos(count: workerCount)
+        // `clean` is a function of the message alone: each worker cleans each distinct original once, its
+        // memo kept from batch to batch.
+        let memos = Mutex([[String: Result<String, CatalogCut>]](repeating: [:], count: workerCount))
         let batch = 64 * workerCount
         for batchStart in stride(from: 0, to: files.count, by: batch) {
             let batchFiles = Array(files[batchStart..<min(batchStart + batch, files.count)])
-            let found = FoundSlots(count: batchFiles.count)
+            let found = Mutex([FoundCatalog?](repeating: nil, count: batchFiles.count))
             let next = Mutex(0)
             DispatchQueue.concurrentPerform(iterations: min(workerCount, batchFiles.count)) { worker in
+                var memo = memos.withLock { all in
+                    defer { all[worker] = [:] }       // moved out for the batch, not copied
+                    return all[worker]
+                }
                 while true {
                     let index = next.withLock { value -> Int in
                         defer { value += 1 }
                         return value
                     }
                     guard index < batchFiles.count else { break }
-                    found.store(memos.withMemo(worker) { readCatalog(batchFiles[index], memo: &$0) }, at: index)
+                    let catalog = readCatalog(batchFiles[index], memo: &memo)
+                    found.withLock { $0[index] = catalog }
                 }
+                memos.withLock { $0[worker] = memo }
             }
-            for catalog in found.values {
-                switch catalog {
-                case .unreadable(let error):
-                    corpus.corrupt.append(error)
-                case .read(let events):
-                    corpus.catalogs += 1
-                    for event in events {
-                        switch event {
-                        case .cut(let cut):
-                            corpus.cuts[cut, default: 0] += 1
-                        case .text(let text):
-                            guard seen.insert(LabelledKey(label: text.label, text: text.text)).inserted else {
-                                corpus.duplicates += 1
-                                continue
-                            }
-                            corpus.texts.append(text)
-                        }
-                    }
+            for catalog in found.withLock({ $0 }) { corpus.add(catalog!, seen: &seen) }
+        }
+        return corpus
+    }
+
+    /// Counts what one catalog gave and keeps its texts not seen before with the same label.
+    private mutating func add(_ catalog: FoundCatalog, seen: inout Set<LabelledKey>) {
+        switch catalog {
+        case .unreadable(let error):
+            corrupt.append(error)
+        case .read(let messages):
+            catalogs += 1
+            for message in messages {
+                switch message {
+                case .cut(let cut):
+                    cuts[cut, default: 0] += 1
+                case .text(let text) where seen.insert(LabelledKey(label: text.label, text: text.text)).inserted:
+                    texts.append(text)
+                case .text:
+                    duplicates += 1
                 }
             }
         }
-        return corpus
     }
 
     /// What one catalog gives, in `read`'s order: each message's text or the rule that cut it.
@@ -123,7 +131,7 @@ public struct CatalogCorpus: Sendable {
         } catch {
             return .unreadable("\(error)")
         }
-        var events: [FoundMessage] = []
+        var messages: [FoundMessage] = []
         func add(_ label: String, _ message: String) {
             let cleaned: Result<String, CatalogCut>
             if label == LocaleLabel.english {
@@ -137,13 +145,13 @@ public struct CatalogCorpus: Sendable {
                 cleaned = CatalogText.clean(message)
             }
             switch cleaned {
-            case .failure(let cut): events.append(.cut(cut))
-            case .success(let text): events.append(.text(LabelledText(label: label, package: file.package, text: text)))
+            case .failure(let cut): messages.append(.cut(cut))
+            case .success(let text): messages.append(.text(LabelledText(label: label, package: file.package, text: text)))
             }
         }
         for entry in entries {
             if entry.isHeader {
-                events.append(.cut(.header))
+                messages.append(.cut(.header))
                 continue
             }
             add(LocaleLabel.english, entry.original)
@@ -151,59 +159,17 @@ public struct CatalogCorpus: Sendable {
             var forms = Set<String>()
             for form in entry.translations where forms.insert(form).inserted {
                 if form.isEmpty || form == entry.original || form == entry.originalPlural {
-                    if file.label != LocaleLabel.english { events.append(.cut(.untranslated)) }
+                    if file.label != LocaleLabel.english { messages.append(.cut(.untranslated)) }
                     continue
                 }
                 add(file.label, form)
             }
         }
-        return .read(events)
+        return .read(messages)
     }
 
     struct LabelledKey: Hashable {
         var label: String
         var text: String
-    }
-}
-
-/// One slot per catalog of a batch, each written by exactly one worker.
-private final class FoundSlots: @unchecked Sendable {
-    // @unchecked Sendable: distinct workers write distinct slots (indices handed out by a locked counter),
-    // and the slots are read only after concurrentPerform has returned. Raw memory, not an array: an
-    // array's mutating access moves its buffer out for the duration, which two threads must not do at once.
-    private let slots: UnsafeMutableBufferPointer<CatalogCorpus.FoundCatalog?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.baseAddress?.deinitialize(count: slots.count)
-        slots.deallocate()
-    }
-
-    func store(_ found: CatalogCorpus.FoundCatalog, at index: Int) { slots[index] = found }
-
-    var values: [CatalogCorpus.FoundCatalog] { slots.map { $0! } }
-}
-
-/// Each worker's cleaned English originals, kept across batches.
-private final class OriginalMemos: @unchecked Sendable {
-    // @unchecked Sendable: worker `i` of concurrentPerform is the only one that touches memo `i`.
-    private let memos: UnsafeMutableBufferPointer<[String: Result<String, CatalogCut>]>
-
-    init(count: Int) {
-        memos = .allocate(capacity: count)
-        memos.initialize(repeating: [:])
-    }
-
-    deinit {
-        memos.baseAddress?.deinitialize(count: memos.count)
-        memos.deallocate()
-    }
-
-    func withMemo<T>(_ worker: Int, _ body: (inout [String: Result<String, CatalogCut>]) -> T) -> T {
-        body(&memos[worker])
     }
 }

@@ -106,8 +106,9 @@ public struct LanguageTrainer {
         hidden.withUnsafeMutableBufferPointer { hidden in
         gradient.withUnsafeMutableBufferPointer { gradient in
         scores.withUnsafeMutableBufferPointer { scores in
+            let byEight = dim % 8 == 0
             for j in 0..<dim { hidden[j] = 0; gradient[j] = 0 }
-            if dim % 8 == 0 {
+            if byEight {
                 sumRowsByEight(rows, input: UnsafeBufferPointer(input), dim: dim, into: hidden)
             } else {
                 for row in rows {
@@ -126,7 +127,7 @@ public struct LanguageTrainer {
             for label in 0..<labelCount {
                 let alpha = rate * ((label == target ? 1 : 0) - scores[label])
                 let base = label * dim
-                if dim % 8 == 0 {
+                if byEight {
                     stepByEight(alpha: alpha, output: output.baseAddress! + base, hidden: UnsafeBufferPointer(hidden),
                                 gradient: gradient)
                     continue
@@ -137,7 +138,7 @@ public struct LanguageTrainer {
                 }
             }
             for j in 0..<dim { gradient[j] *= scale }
-            if dim % 8 == 0 {
+            if byEight {
                 addByEight(UnsafeBufferPointer(gradient), toRows: rows, input: input, dim: dim)
                 return
             }

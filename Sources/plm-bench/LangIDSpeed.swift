@@ -14,6 +14,10 @@ struct LangIDSpeed: ParsableCommand {
     @Option(help: "Passes over the texts (the word cache starts empty in each).") var passes = 5
     @Argument(help: "Labelled text files, as `plm langid export` writes them.") var files: [String]
 
+    func validate() throws {
+        guard passes > 0 else { throw ValidationError("--passes must be at least 1") }
+    }
+
     func run() throws {
         let identifier = LanguageIdentifier(model: try FastTextFile.read(path: model))
         for file in files {
@@ -21,21 +25,20 @@ struct LangIDSpeed: ParsableCommand {
                 .split(separator: "\n").map { line in String(line.drop(while: { $0 != " " }).dropFirst()) }
             let bytes = texts.reduce(0) { $0 + $1.utf8.count }
             var rates: [Double] = []
-            var answeredTexts = 0
+            var answered = 0      // texts with a label, the same in every pass
             for _ in 0..<passes {
                 var scratch = FastTextModel.Scratch()
-                var answered = 0
+                answered = 0
                 let start = DispatchTime.now().uptimeNanoseconds
                 for text in texts where identifier.best(text, scratch: &scratch) != nil { answered += 1 }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 rates.append(Double(bytes) / seconds / 1e6)
-                answeredTexts = answered
             }
             let sorted = rates.sorted()
             print(String(format: "%@: %d texts, %.2f MB; MB/s per pass %@; best %.1f, median %.1f; %d answered",
                          (file as NSString).lastPathComponent, texts.count, Double(bytes) / 1e6,
                          rates.map { String(format: "%.1f", $0) }.joined(separator: " "), sorted.last!,
-                         sorted[sorted.count / 2], answeredTexts))
+                         sorted[sorted.count / 2], answered))
         }
     }
 }
