@@ -109,7 +109,8 @@ public struct LanguageTrainer {
             let byEight = dim % 8 == 0
             for j in 0..<dim { hidden[j] = 0; gradient[j] = 0 }
             if byEight {
-                sumRowsByEight(rows, input: UnsafeBufferPointer(input), dim: dim, into: hidden)
+                // Prediction's row adder: from the zeroed `hidden`, the same sums in the same order.
+                FastTextMatrix.addRowsByEight(rows, values: UnsafeBufferPointer(input), columns: dim, to: hidden)
             } else {
                 for row in rows {
                     let base = Int(row) * dim
@@ -149,25 +150,10 @@ public struct LanguageTrainer {
         }}}}}}
     }
 
-    // The three loops of `update` over the embedding, eight columns per vector for a `dim` that is a multiple
+    // The loops of `update` over the embedding, eight columns per vector for a `dim` that is a multiple
     // of eight. Each lane does exactly the scalar loop's operations in its order (no fused multiply-add: this
     // module is built for baseline x86-64), so the model comes out bit for bit the same; the scalar loops
     // kept `hidden` in memory, one load and store per element and row.
-
-    /// `hidden = sum of the rows`, row after row.
-    @inline(__always)
-    static func sumRowsByEight(_ rows: UnsafeBufferPointer<Int32>, input: UnsafeBufferPointer<Float>, dim: Int,
-                               into hidden: UnsafeMutableBufferPointer<Float>) {
-        let base = UnsafeRawPointer(input.baseAddress!)
-        let stride = MemoryLayout<Float>.stride
-        for chunk in 0..<dim / 8 {
-            var sum = SIMD8<Float>(repeating: 0)
-            for row in rows {
-                sum += base.loadUnaligned(fromByteOffset: (Int(row) * dim + chunk * 8) * stride, as: SIMD8<Float>.self)
-            }
-            UnsafeMutableRawPointer(hidden.baseAddress!).storeBytes(of: sum, toByteOffset: chunk * 8 * stride, as: SIMD8<Float>.self)
-        }
-    }
 
     /// One label's step: `gradient += alpha * output row`, then `output row += alpha * hidden`.
     @inline(__always)

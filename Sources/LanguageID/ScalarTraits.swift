@@ -1,7 +1,7 @@
 /// The Unicode properties that `CatalogText` asks of each scalar, answered from a table for ASCII and from
 /// the standard library otherwise. `Unicode.Scalar.Properties` looks every scalar up in the stdlib's
 /// tables, even `a`; that lookup was 40% of reading the machine's 4,202 catalogs. The answers are the
-/// stdlib's for every scalar (`ScalarTraitsTests` compares all 128 ASCII scalars).
+/// stdlib's for every scalar (`ScalarTraitsTests` compares every scalar below U+3100).
 enum ScalarTraits {
     @inline(__always)
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
